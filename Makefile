@@ -1,0 +1,48 @@
+# neardup -- PGXS build.
+#
+#   make                 build (warning flags: -Wall -Wextra; WERROR=1 adds -Werror)
+#   make install         install into the server found by pg_config
+#   make installcheck    pg_regress against a running server (PGHOST/PGPORT)
+#   make unitcheck       plain C unit tests of src/core (SAN=1, VALGRIND=1)
+#
+# The two commands a user runs are tools/demo and tools/test (see README).
+
+EXTENSION = neardup
+MODULE_big = neardup
+OBJS = \
+	src/core/dump.o \
+	src/neardup.o \
+	src/split.o
+
+DATA = neardup--0.1.0.sql
+PGFILEDESC = "neardup - near-duplicate detection for news articles"
+
+REGRESS = \
+	00_catalog \
+	split_basic \
+	split_layouts \
+	split_edge
+REGRESS_OPTS = --load-extension=neardup
+
+PG_CONFIG ?= pg_config
+
+XXHASH_CFLAGS := $(shell pkg-config --cflags libxxhash 2>/dev/null)
+XXHASH_LIBS := $(shell pkg-config --libs libxxhash 2>/dev/null || echo -lxxhash)
+
+PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/core $(XXHASH_CFLAGS)
+# -Wextra minus -Wunused-parameter, which the server's own headers trip
+# (ilist.h, bufpage.h) and fmgr's fixed signatures make noise of.
+PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter
+ifeq ($(WERROR),1)
+PG_CFLAGS += -Werror
+endif
+SHLIB_LINK = $(XXHASH_LIBS)
+
+EXTRA_CLEAN = test/unit/bin
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+.PHONY: unitcheck
+unitcheck:
+	$(MAKE) -C test/unit check

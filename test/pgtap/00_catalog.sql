@@ -1,0 +1,41 @@
+-- Catalog properties of every object the extension installs.
+BEGIN;
+SELECT plan(9);
+
+SELECT has_extension('neardup');
+SELECT has_function('split_articles', ARRAY['text']);
+SELECT function_returns('split_articles', ARRAY['text'], 'setof record');
+SELECT volatility_is('split_articles', ARRAY['text'], 'immutable');
+SELECT is_strict('split_articles', ARRAY['text']);
+
+-- Every function of the extension states its parallel safety as SAFE only
+-- when it reads no GUC and writes nothing: today that is all of them.
+SELECT is(
+	(SELECT array_agg(p.oid::regprocedure::text ORDER BY 1)
+	   FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+	  WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'neardup')
+	    AND d.deptype = 'e' AND p.proparallel <> 's'),
+	NULL,
+	'every neardup function is PARALLEL SAFE');
+
+SELECT is(
+	(SELECT array_agg(p.oid::regprocedure::text ORDER BY 1)
+	   FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+	  WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'neardup')
+	    AND d.deptype = 'e' AND obj_description(p.oid, 'pg_proc') IS NULL),
+	NULL,
+	'every neardup function has a comment');
+
+SELECT is(
+	(SELECT array_agg(a.attname::text ORDER BY a.attnum)
+	   FROM unnest(ARRAY['ordinal','title','subtitle','caption','body','byline','layout','start_pos','char_length']) WITH ORDINALITY a(attname, attnum)),
+	(SELECT array_agg(n ORDER BY o)
+	   FROM pg_proc p, unnest(p.proargnames) WITH ORDINALITY u(n, o)
+	  WHERE p.oid = 'split_articles(text)'::regprocedure AND o > 1),
+	'split_articles output columns in contract order');
+
+SELECT is((SELECT count(*) FROM split_articles(NULL::text)), 0::bigint,
+	'STRICT: NULL dump gives no rows');
+
+SELECT * FROM finish();
+ROLLBACK;

@@ -1,0 +1,100 @@
+# tools/lib.sh -- shared shell helpers for neardup's scripts (sourced, not run).
+#
+# Environment knobs (all optional):
+#   ND_PGPORT      port of the throwaway cluster            (default 54329)
+#   ND_PGBASE      where the cluster lives                  (default <repo>/build/pg)
+#   ND_NO_APT=1    never call apt-get, even as root
+#   PG_CONFIG      pg_config of the server to build for     (default: PostgreSQL 15's)
+
+set -euo pipefail
+
+ND_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ND_BUILD="$ND_ROOT/build"
+ND_PGPORT=${ND_PGPORT:-54329}
+ND_PGBASE=${ND_PGBASE:-$ND_BUILD/pg}
+ND_PGBIN=/usr/lib/postgresql/15/bin
+if [ -z "${PG_CONFIG:-}" ]; then
+	if [ -x "$ND_PGBIN/pg_config" ]; then PG_CONFIG="$ND_PGBIN/pg_config"; else PG_CONFIG=pg_config; fi
+fi
+export PG_CONFIG
+
+ND_PACKAGES="make gcc pkg-config postgresql-15 postgresql-server-dev-15 libxxhash-dev postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl"
+
+nd_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+nd_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Installs the Debian packages that are missing (as root), or says which are
+# missing (as anyone else).
+nd_install_deps() {
+	local missing=() p
+	for p in $ND_PACKAGES; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" -ne 0 ] || [ "${ND_NO_APT:-0}" = 1 ]; then
+		nd_die "missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})"
+	fi
+	nd_log "installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# Builds warning-free (-Werror) and installs into the server's directories.
+# Installing needs write access to them: root, or a user who owns them.
+nd_build_install() {
+	nd_log "building neardup"
+	make -C "$ND_ROOT" -s WERROR=1 PG_CONFIG="$PG_CONFIG"
+	nd_log "installing neardup into $("$PG_CONFIG" --pkglibdir)"
+	if [ -w "$("$PG_CONFIG" --pkglibdir)" ]; then
+		make -C "$ND_ROOT" -s install PG_CONFIG="$PG_CONFIG"
+	elif command -v sudo >/dev/null; then
+		sudo make -C "$ND_ROOT" -s install PG_CONFIG="$PG_CONFIG"
+	else
+		nd_die "cannot write $("$PG_CONFIG" --pkglibdir): run as root"
+	fi
+}
+
+# Runs a command as the cluster owner: postgres when we are root (PostgreSQL
+# refuses to run as root), ourselves otherwise.
+nd_as_owner() {
+	if [ "$(id -u)" -eq 0 ]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}
+
+# The cluster lives under the build tree.  When the build tree is not
+# reachable by the postgres user (a clone under /root, say), it lives in a
+# private directory under /tmp instead, and build/pg is a link to it.
+nd_prepare_base() {
+	mkdir -p "$ND_BUILD"
+	if [ "$(id -u)" -eq 0 ] && [ "$ND_PGBASE" = "$ND_BUILD/pg" ]; then
+		if ! runuser -u postgres -- test -x "$ND_BUILD" 2>/dev/null; then
+			local alt
+			if [ -L "$ND_BUILD/pg" ] && [ -d "$(readlink "$ND_BUILD/pg")" ]; then
+				alt=$(readlink "$ND_BUILD/pg")
+			else
+				rm -rf "$ND_BUILD/pg"
+				alt=$(mktemp -d /tmp/neardup-pg.XXXXXX)
+				ln -s "$alt" "$ND_BUILD/pg"
+			fi
+			ND_PGBASE=$alt
+		fi
+	fi
+	mkdir -p "$ND_PGBASE"
+	if [ "$(id -u)" -eq 0 ]; then
+		chown postgres: "$ND_PGBASE"
+		chmod 700 "$ND_PGBASE"
+	fi
+	ND_PGDATA="$ND_PGBASE/data"
+	ND_PGSOCK="$ND_PGBASE/sock"
+}
+
+# Client environment pointing at the throwaway cluster.
+nd_client_env() {
+	nd_prepare_base
+	export PGHOST="$ND_PGSOCK" PGPORT="$ND_PGPORT" PGUSER=postgres
+	export PGDATABASE=${PGDATABASE:-postgres}
+}
