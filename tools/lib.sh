@@ -59,7 +59,7 @@ nd_build_install() {
 # refuses to run as root), ourselves otherwise.
 nd_as_owner() {
 	if [ "$(id -u)" -eq 0 ]; then
-		runuser -u postgres -- "$@"
+		(cd / && runuser -u postgres -- "$@")
 	else
 		"$@"
 	fi
