@@ -11,7 +11,11 @@ EXTENSION = neardup
 MODULE_big = neardup
 OBJS = \
 	src/core/dump.o \
+	src/core/sketch.o \
+	src/core/text.o \
+	src/fingerprint.o \
 	src/neardup.o \
+	src/similarity.o \
 	src/split.o
 
 DATA = neardup--0.1.0.sql
@@ -21,7 +25,9 @@ REGRESS = \
 	00_catalog \
 	split_basic \
 	split_layouts \
-	split_edge
+	split_edge \
+	normalize \
+	fingerprint_io
 REGRESS_OPTS = --load-extension=neardup
 
 PG_CONFIG ?= pg_config

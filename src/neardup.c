@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * neardup.c
- *	  Module entry point of the neardup extension and small shared helpers.
+ *	  Module entry point of the neardup extension: module magic, GUCs, and
+ *	  small shared helpers.
  *
  *-------------------------------------------------------------------------
  */
@@ -9,10 +10,36 @@
 
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "utils/guc.h"
 
 #include "neardup.h"
 
 PG_MODULE_MAGIC;
+
+double		NeardupSimilarityThreshold = 0.5;
+double		NeardupContainmentThreshold = 0.5;
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	DefineCustomRealVariable("neardup.similarity_threshold",
+							 "Sets the similarity threshold used by the % operator.",
+							 "Two fingerprints are similar when their estimated resemblance is at least this.",
+							 &NeardupSimilarityThreshold,
+							 0.5, 0.0, 1.0,
+							 PGC_USERSET, 0,
+							 NULL, NULL, NULL);
+	DefineCustomRealVariable("neardup.containment_threshold",
+							 "Sets the containment threshold used by the <% and %> operators.",
+							 "A text is contained in another when this share of its shingles is estimated to be there.",
+							 &NeardupContainmentThreshold,
+							 0.5, 0.0, 1.0,
+							 PGC_USERSET, 0,
+							 NULL, NULL, NULL);
+	MarkGUCPrefixReserved("neardup");
+}
 
 /*
  * Tick hook handed to the src/core parsers and tokenizers: they call it at

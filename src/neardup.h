@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * neardup.h
- *	  Shared declarations of the neardup PostgreSQL glue.
+ *	  The on-disk Fingerprint struct, limits, GUCs and shared prototypes of
+ *	  the neardup PostgreSQL glue.
  *
  * The pure algorithms live in src/core/ and know nothing about
  * PostgreSQL; this header is for the fmgr-facing files in src/.
@@ -13,7 +14,58 @@
 
 #include "postgres.h"
 
-/* Called by src/core long loops through their tick hooks. */
+#include "fmgr.h"
+
+#include "sketch.h"
+
+/*
+ * Fingerprint: a fixed-size (536 bytes), pass-by-reference, never-TOASTed
+ * value.  Its bytes are in host order on disk, like every PostgreSQL type;
+ * the text and binary forms are byte-order independent.  The values
+ * themselves depend only on the text and the parameters.
+ *
+ * version		format version (ND_FP_VERSION); a fingerprint of another
+ *				version is never compared silently
+ * shingle_size	words per shingle (ND_SHINGLE_MIN .. ND_SHINGLE_MAX)
+ * nslots		sketch slots (ND_SKETCH_SLOTS)
+ * reserved		zero
+ * sketch		what src/core/sketch.c computes: the 64-bit hash of the
+ *				normalized token stream (equal for exact duplicates), the
+ *				shingle and token counts, and the one-permutation MinHash
+ *				slots (ND_SLOT_EMPTY for an empty bin)
+ */
+typedef struct Fingerprint
+{
+	uint8		version;
+	uint8		shingle_size;
+	uint16		nslots;
+	uint32		reserved;
+	NdSketch	sketch;
+} Fingerprint;
+
+#define ND_FP_VERSION		1
+#define ND_FP_SIZE			((int) sizeof(Fingerprint))
+
+StaticAssertDecl(sizeof(Fingerprint) == 24 + 2 * ND_SKETCH_SLOTS &&
+				 offsetof(Fingerprint, sketch) == 8,
+				 "Fingerprint must have no padding");
+
+#define DatumGetFingerprintP(d)		((Fingerprint *) DatumGetPointer(d))
+#define FingerprintPGetDatum(p)		PointerGetDatum(p)
+#define PG_GETARG_FINGERPRINT_P(n)	DatumGetFingerprintP(PG_GETARG_DATUM(n))
+#define PG_RETURN_FINGERPRINT_P(p)	PG_RETURN_POINTER(p)
+
+/* GUCs (neardup.c) */
+extern double NeardupSimilarityThreshold;
+extern double NeardupContainmentThreshold;
+
+/* neardup.c */
 extern void NeardupInterruptTick(void *arg);
+
+/* fingerprint.c */
+extern void FingerprintCheckCompatible(const Fingerprint *a,
+									   const Fingerprint *b);
+extern double FingerprintSimilarity(const Fingerprint *a, const Fingerprint *b);
+extern double FingerprintContainment(const Fingerprint *a, const Fingerprint *b);
 
 #endif							/* NEARDUP_H */
