@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# test/cli/test_load.sh -- tests of tools/neardup-load against a running
+# server (PGHOST/PGPORT/PGUSER set, e.g. by tools/test).  Prints TAP and a
+# last line "cli: N passed, M failed"; exits non-zero on failure.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+load="$root/tools/neardup-load"
+work=$(mktemp -d "${TMPDIR:-/tmp}/neardup-cli.XXXXXX")
+chmod 755 "$work"
+trap 'rm -rf "$work"' EXIT
+n=0; fails=0
+ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else fails=$((fails + 1)); echo "not ok $n - $2"; [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/#   /'; fi; }
+is() { if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3" "got:      $1
+expected: $2"; fi; }
+q() { psql -X -qtA -d "$db" -c "$1"; }
+
+db=neardup_cli_test
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null 2>&1
+
+# 1. A database without the extension: clear message, exit 2, nothing created.
+out=$("$load" -q -d "$db" "$root/samples" 2>&1); rc=$?
+is "$rc" 2 "database without the extension: exit status 2"
+case "$out" in *"extension neardup is not installed"*"CREATE EXTENSION neardup"*) ok 0 "…and says what to do";; *) ok 1 "…and says what to do" "$out";; esac
+is "$(q "SELECT count(*) FROM pg_class WHERE relname IN ('articles', 'articles_files')")" 0 "…and creates no table"
+psql -X -q -d "$db" -c 'CREATE EXTENSION neardup' >/dev/null
+
+# 2. A folder loads; every article of every file is there, fingerprinted.
+"$load" -q -d "$db" "$root/samples"; rc=$?
+is "$rc" 0 "samples/ loads: exit status 0"
+expected=0
+for f in "$root"/samples/*.txt; do
+	c=$(psql -X -qtA -d "$db" -v f="$f" <<'SQL'
+\set content `cat -- :'f'`
+SELECT count(*) FROM split_articles(:'content');
+SQL
+)
+	expected=$((expected + c))
+done
+is "$(q 'SELECT count(*) FROM articles')" "$expected" "as many rows as split_articles gives for the files"
+is "$(q 'SELECT count(*) FROM articles WHERE fp IS DISTINCT FROM fingerprint(body)')" 0 "every row carries fingerprint(body)"
+is "$(q 'SELECT count(*) FROM articles_files')" "$(ls "$root"/samples/*.txt | wc -l)" "one files row per file"
+
+# 3. Idempotent: the same files again, or the same content under another name.
+cp "$root/samples/wire_tt.txt" "$work/renamed copy.txt"
+out=$("$load" -d "$db" "$root/samples" "$work/renamed copy.txt" 2>&1); rc=$?
+is "$rc" 0 "loading again: exit status 0"
+case "$out" in *"0 loaded, 3 skipped"*) ok 0 "…all three skipped (content already loaded)";; *) ok 1 "…all three skipped" "$out";; esac
+is "$(q 'SELECT count(*) FROM articles')" "$expected" "…and no row duplicated"
+
+# 4. --force replaces a file's articles instead of adding to them.
+"$load" -q -f -d "$db" "$root/samples/wire_tt.txt"; rc=$?
+is "$rc" 0 "--force: exit status 0"
+is "$(q 'SELECT count(*) FROM articles')" "$expected" "--force replaces, never duplicates"
+
+# 5. Failures are reported one by one; the other files still load.
+: > "$work/empty.txt"
+printf 'Title Line\nBody with a bad byte \xff here.\n' > "$work/latin1.txt"
+printf 'Good Headline Here\nA body line for the good file.\n' > "$work/good.txt"
+printf 'Locked Headline\nA body nobody may read.\n' > "$work/locked.txt"; chmod 000 "$work/locked.txt"
+mkdir "$work/dir.txt"
+args=("$work/empty.txt" "$work/latin1.txt" "$work/missing.txt" "$work/good.txt" "$work/locked.txt")
+if [ "$(id -u)" -eq 0 ]; then	# root reads any file: run the loader as postgres
+	out=$(cd / && runuser -u postgres -- env PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" "$load" -d "$db" "${args[@]}" 2>&1); rc=$?
+else
+	out=$("$load" -d "$db" "${args[@]}" 2>&1); rc=$?
+fi
+is "$rc" 1 "some files failed: exit status 1"
+for want in "empty.txt: empty file" "latin1.txt: not valid UTF-8 (byte 0xff at offset 32)" "missing.txt: no such file" "locked.txt: permission denied"; do
+	case "$out" in *"FAILED $work/$want"*) ok 0 "reports $want";; *) ok 1 "reports $want" "$out";; esac
+done
+is "$(q "SELECT count(*) FROM articles WHERE dump = 'good.txt'")" 1 "the good file among them still loads"
+is "$(q "SELECT count(*) FROM articles_files WHERE name IN ('empty.txt', 'latin1.txt', 'locked.txt')")" 0 "failed files leave nothing behind"
+
+# 6. A killed load leaves only whole files, and a rerun completes the rest.
+mkdir "$work/many"
+for i in $(seq 1 60); do
+	awk -v i="$i" 'BEGIN { for (j = 1; j <= 2000; j++)
+		printf "Headline %d Number %d Of The Day\nBody of article %d in file %d, with some words to split.\nA second line.\n\n\n", j, i, j, i }' \
+		> "$work/many/dump_$i.txt"
+done
+# Waits until at least one file of the folder is committed.
+wait_first() { for _ in $(seq 1 200); do [ "$(q "SELECT count(*) FROM articles_files WHERE name LIKE 'dump\_%'")" -gt 0 ] && return; sleep 0.05; done; }
+"$load" -q -d "$db" "$work/many" & pid=$!
+wait_first; kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+partial=$(q "SELECT count(*) FROM articles_files WHERE name LIKE 'dump\_%'")
+is "$(q "SELECT count(*) FROM articles_files f WHERE f.name LIKE 'dump\_%' AND (f.articles <> 2000 OR f.articles <> (SELECT count(*) FROM articles a WHERE a.file_id = f.file_id))")" 0 \
+	"after kill -9 ($partial of 60 files in): every loaded file is whole"
+"$load" -q -d "$db" "$work/many"; rc=$?
+is "$rc" 0 "rerun after the kill: exit status 0"
+is "$(q "SELECT count(*) || ' ' || sum(articles) FROM articles_files WHERE name LIKE 'dump\_%'")" "60 120000" "…and all 60 files with 120,000 articles are in, none twice"
+
+# 7. Ctrl-C (SIGINT): exit 130, the file in flight rolled back.
+q "DELETE FROM articles_files WHERE name LIKE 'dump\_%'" >/dev/null
+"$load" -q -d "$db" "$work/many" & pid=$!
+wait_first; kill -INT "$pid" 2>/dev/null; wait "$pid"; rc=$?
+is "$rc" 130 "SIGINT: exit status 130"
+is "$(q "SELECT count(*) FROM articles_files f WHERE f.name LIKE 'dump\_%' AND f.articles <> (SELECT count(*) FROM articles a WHERE a.file_id = f.file_id)")" 0 \
+	"…and only whole files are kept"
+
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null
+echo "1..$n"
+echo "cli: $((n - fails)) passed, $fails failed"
+[ "$fails" -eq 0 ]
