@@ -10,11 +10,18 @@
 EXTENSION = neardup
 MODULE_big = neardup
 OBJS = \
+	src/core/cluster.o \
 	src/core/dump.o \
+	src/core/fpio.o \
+	src/core/passage.o \
 	src/core/sketch.o \
 	src/core/text.o \
+	src/cluster.o \
 	src/fingerprint.o \
+	src/gin.o \
+	src/gist.o \
 	src/neardup.o \
+	src/passage.o \
 	src/similarity.o \
 	src/split.o
 
@@ -27,7 +34,11 @@ REGRESS = \
 	split_layouts \
 	split_edge \
 	normalize \
-	fingerprint_io
+	fingerprint_io \
+	index_gin \
+	index_gist \
+	passages \
+	cluster
 REGRESS_OPTS = --load-extension=neardup
 
 PG_CONFIG ?= pg_config

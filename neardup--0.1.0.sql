@@ -250,3 +250,196 @@ COMMENT ON OPERATOR CLASS hash_fingerprint_ops USING hash IS
 'hashing of fingerprints: GROUP BY, DISTINCT, hash joins and hash indexes on =';
 COMMENT ON OPERATOR FAMILY hash_fingerprint_ops USING hash IS
 'hash operators of type fingerprint';
+
+--
+-- Index support
+--
+-- gin_fingerprint_ops (DEFAULT for GIN): LSH band keys, % at any
+-- threshold and =.  gist_fingerprint_ops: ORDER BY fp <-> q (top-k), % and
+-- =.  Strategy numbers (src/index_common.h): 1 %, 2 <->, 3 =.  Design and
+-- measurements: doc/index.md.
+--
+CREATE FUNCTION fingerprint_gin_extract_value(fingerprint, internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION fingerprint_gin_extract_value(fingerprint, internal, internal) IS
+'GIN support: band keys of an indexed fingerprint';
+
+CREATE FUNCTION fingerprint_gin_extract_query(fingerprint, internal, int2, internal, internal, internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION fingerprint_gin_extract_query(fingerprint, internal, int2, internal, internal, internal, internal) IS
+'GIN support: band keys of a query and the number that must match at the current neardup.similarity_threshold';
+
+CREATE FUNCTION fingerprint_gin_consistent(internal, int2, fingerprint, int4, internal, internal, internal, internal)
+RETURNS boolean
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION fingerprint_gin_consistent(internal, int2, fingerprint, int4, internal, internal, internal, internal) IS
+'GIN support: enough matching band keys (always rechecked)';
+
+CREATE FUNCTION fingerprint_gin_triconsistent(internal, int2, fingerprint, int4, internal, internal, internal)
+RETURNS "char"
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION fingerprint_gin_triconsistent(internal, int2, fingerprint, int4, internal, internal, internal) IS
+'GIN support: ternary version of fingerprint_gin_consistent';
+
+CREATE FUNCTION fingerprint_gin_options(internal)
+RETURNS void
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION fingerprint_gin_options(internal) IS
+'GIN support: the opclass options bands, rows and bits';
+
+CREATE OPERATOR CLASS gin_fingerprint_ops
+DEFAULT FOR TYPE fingerprint USING gin AS
+	OPERATOR 1 % (fingerprint, fingerprint),
+	OPERATOR 3 = (fingerprint, fingerprint),
+	FUNCTION 1 pg_catalog.btint4cmp(int4, int4),
+	FUNCTION 2 fingerprint_gin_extract_value(fingerprint, internal, internal),
+	FUNCTION 3 fingerprint_gin_extract_query(fingerprint, internal, int2, internal, internal, internal, internal),
+	FUNCTION 4 fingerprint_gin_consistent(internal, int2, fingerprint, int4, internal, internal, internal, internal),
+	FUNCTION 6 fingerprint_gin_triconsistent(internal, int2, fingerprint, int4, internal, internal, internal),
+	FUNCTION 7 fingerprint_gin_options(internal),
+	STORAGE int4;
+COMMENT ON OPERATOR CLASS gin_fingerprint_ops USING gin IS
+'GIN index on fingerprints for % (any threshold, rechecked) and =; options bands, rows, bits';
+COMMENT ON OPERATOR FAMILY gin_fingerprint_ops USING gin IS
+'GIN operators of type fingerprint';
+
+CREATE TYPE fingerprint_gist_key;
+CREATE FUNCTION fingerprint_gist_key_in(cstring) RETURNS fingerprint_gist_key
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fingerprint_gist_key_out(fingerprint_gist_key) RETURNS cstring
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE fingerprint_gist_key (
+	INTERNALLENGTH = -1,
+	INPUT = fingerprint_gist_key_in,
+	OUTPUT = fingerprint_gist_key_out,
+	ALIGNMENT = double,
+	STORAGE = plain
+);
+COMMENT ON TYPE fingerprint_gist_key IS
+'internal: key of gist_fingerprint_ops (a fingerprint, or a signature of a subtree)';
+COMMENT ON FUNCTION fingerprint_gist_key_in(cstring) IS 'input function of type fingerprint_gist_key (always fails)';
+COMMENT ON FUNCTION fingerprint_gist_key_out(fingerprint_gist_key) IS 'output function of type fingerprint_gist_key (always fails)';
+
+CREATE FUNCTION fingerprint_gist_consistent(internal, fingerprint, int2, oid, internal)
+RETURNS boolean
+AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION fingerprint_gist_consistent(internal, fingerprint, int2, oid, internal) IS
+'GiST support: exact % and = at leaves, a bound at inner keys';
+
+CREATE FUNCTION fingerprint_gist_distance(internal, fingerprint, int2, oid, internal)
+RETURNS float8
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION fingerprint_gist_distance(internal, fingerprint, int2, oid, internal) IS
+'GiST support: <-> at leaves, a lower bound on it at inner keys';
+
+CREATE FUNCTION fingerprint_gist_union(internal, internal)
+RETURNS fingerprint_gist_key
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION fingerprint_gist_union(internal, internal) IS
+'GiST support: signature of a set of keys';
+
+CREATE FUNCTION fingerprint_gist_compress(internal)
+RETURNS internal
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION fingerprint_gist_compress(internal) IS
+'GiST support: leaf key of a fingerprint';
+
+CREATE FUNCTION fingerprint_gist_fetch(internal)
+RETURNS internal
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION fingerprint_gist_fetch(internal) IS
+'GiST support: the fingerprint of a leaf key (index-only scans)';
+
+CREATE FUNCTION fingerprint_gist_penalty(internal, internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION fingerprint_gist_penalty(internal, internal, internal) IS
+'GiST support: signature bits an entry would add';
+
+CREATE FUNCTION fingerprint_gist_picksplit(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION fingerprint_gist_picksplit(internal, internal) IS
+'GiST support: page split by signature distance';
+
+CREATE FUNCTION fingerprint_gist_same(fingerprint_gist_key, fingerprint_gist_key, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION fingerprint_gist_same(fingerprint_gist_key, fingerprint_gist_key, internal) IS
+'GiST support: key equality';
+
+CREATE FUNCTION fingerprint_gist_options(internal)
+RETURNS void
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION fingerprint_gist_options(internal) IS
+'GiST support: the opclass option siglen';
+
+CREATE OPERATOR CLASS gist_fingerprint_ops
+DEFAULT FOR TYPE fingerprint USING gist AS
+	OPERATOR 1 % (fingerprint, fingerprint),
+	OPERATOR 2 <-> (fingerprint, fingerprint) FOR ORDER BY pg_catalog.float_ops,
+	OPERATOR 3 = (fingerprint, fingerprint),
+	FUNCTION 1 fingerprint_gist_consistent(internal, fingerprint, int2, oid, internal),
+	FUNCTION 2 fingerprint_gist_union(internal, internal),
+	FUNCTION 3 fingerprint_gist_compress(internal),
+	FUNCTION 5 fingerprint_gist_penalty(internal, internal, internal),
+	FUNCTION 6 fingerprint_gist_picksplit(internal, internal),
+	FUNCTION 7 fingerprint_gist_same(fingerprint_gist_key, fingerprint_gist_key, internal),
+	FUNCTION 8 fingerprint_gist_distance(internal, fingerprint, int2, oid, internal),
+	FUNCTION 9 fingerprint_gist_fetch(internal),
+	FUNCTION 10 fingerprint_gist_options(internal),
+	STORAGE fingerprint_gist_key;
+COMMENT ON OPERATOR CLASS gist_fingerprint_ops USING gist IS
+'GiST index on fingerprints for ORDER BY <-> (exact top-k), % and =; option siglen';
+COMMENT ON OPERATOR FAMILY gist_fingerprint_ops USING gist IS
+'GiST operators of type fingerprint';
+
+--
+-- Passage reuse (issue 6): exact shared runs of words, and winnowed passage
+-- hashes for finding them through a GIN index.
+--
+CREATE FUNCTION shared_passages(a text, b text, min_words integer DEFAULT 8,
+	OUT passage text,
+	OUT words integer,
+	OUT a_start integer,
+	OUT a_length integer,
+	OUT b_start integer,
+	OUT b_length integer)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'shared_passages'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+ROWS 10;
+
+COMMENT ON FUNCTION shared_passages(text, text, integer) IS
+'the runs of at least min_words normalized words that a and b share, in order of position in a; substr(a, a_start, a_length) and substr(b, b_start, b_length) are the run as written in each text';
+
+CREATE FUNCTION passage_hashes(text) RETURNS bigint[]
+AS 'MODULE_PATHNAME', 'passage_hashes'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION passage_hashes(text) IS
+'winnowed hashes of the text''s 8-word passages, sorted and unique (empty below 8 words); texts sharing a run of 12 or more words always share a hash: index with GIN and search with &&';
+
+--
+-- Duplicate clusters (src/cluster.c)
+--
+CREATE FUNCTION duplicate_clusters(rel regclass,
+	key_column name,
+	fp_column name,
+	similarity_threshold real DEFAULT NULL,
+	containment_threshold real DEFAULT NULL,
+	representative text DEFAULT 'first',
+	OUT key bigint,
+	OUT cluster_id bigint,
+	OUT is_representative boolean,
+	OUT similarity real,
+	OUT cluster_size integer)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'duplicate_clusters'
+LANGUAGE C STABLE PARALLEL RESTRICTED
+ROWS 1000;
+
+COMMENT ON FUNCTION duplicate_clusters(regclass, name, name, real, real, text) IS
+'every row of a table with its near-duplicate cluster: rows are joined when similarity (or, if given, containment either way) reaches the threshold; cluster_id is the key of the representative (''first'': smallest key, ''longest'': most tokens)';

@@ -4,18 +4,12 @@
  *	  The fingerprint type: constructors, text and binary I/O, validation,
  *	  fingerprint_info(), normalize_text(), and btree/hash support.
  *
- * Text form (canonical, round-trips exactly):
- *
- *		V:W:K:T:N:HHHHHHHHHHHHHHHH:SSSS...SSSS
- *
- * V format version, W shingle size, K slots, T tokens, N shingles, all
- * decimal without sign or leading zeros; H the 16 hex digits of the exact
- * hash; S the K slots as 4 hex digits each (ffff = empty bin).  Hex is
- * written in lowercase and read in either case; ASCII whitespace around the
- * value is ignored.  Binary form: the same fields in network byte order.
- * Both inputs are validated field by field and for consistency (the shingle
- * count follows from the token count, an empty text has an empty sketch),
- * so a value that neardup could not have computed is rejected.
+ * Text form: V:W:K:T:N:<16 hex>:<K * 4 hex>, parsed, formatted and
+ * validated by src/core/fpio.c (see fpio.h), so that it can be tested and
+ * fuzzed without a server.  Binary form: the same fields in network byte
+ * order.  Both inputs are validated field by field and for consistency by
+ * nd_fp_check, so a value that neardup could not have computed is
+ * rejected.
  *
  * Encoding: the core works on UTF-8.  Text in another server encoding is
  * converted to UTF-8 first, so a fingerprint does not depend on the
@@ -33,6 +27,7 @@
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 
+#include "fpio.h"
 #include "neardup.h"
 #include "text.h"
 
@@ -53,63 +48,6 @@ PG_FUNCTION_INFO_V1(fingerprint_ge);
 PG_FUNCTION_INFO_V1(fingerprint_cmp);
 PG_FUNCTION_INFO_V1(fingerprint_hash);
 PG_FUNCTION_INFO_V1(fingerprint_hash_extended);
-
-#define TEXT_FORM_MAXLEN (3 + 1 + 2 + 1 + 3 + 1 + 10 + 1 + 10 + 1 + 16 + 1 + 4 * ND_SKETCH_SLOTS)
-
-/* Shingle positions of a text of ntokens tokens (see sketch.h). */
-static uint32
-expected_shingles(uint32 ntokens, int shingle_size)
-{
-	if (ntokens == 0)
-		return 0;
-	if (ntokens < (uint32) shingle_size)
-		return 1;
-	return ntokens - (uint32) shingle_size + 1;
-}
-
-/*
- * Checks a decoded fingerprint for everything neardup guarantees of the
- * values it computes.  Returns NULL when valid, else a sentence for
- * errdetail.
- */
-static const char *
-fingerprint_check(const Fingerprint *fp)
-{
-	int			filled = 0;
-
-	if (fp->version != ND_FP_VERSION)
-		return psprintf("Format version %d is not supported; this build reads version %d.",
-						fp->version, ND_FP_VERSION);
-	if (fp->shingle_size < ND_SHINGLE_MIN || fp->shingle_size > ND_SHINGLE_MAX)
-		return psprintf("Shingle size %d is out of range %d..%d.",
-						fp->shingle_size, ND_SHINGLE_MIN, ND_SHINGLE_MAX);
-	if (fp->nslots != ND_SKETCH_SLOTS)
-		return psprintf("Slot count %d is not supported; this build uses %d.",
-						fp->nslots, ND_SKETCH_SLOTS);
-	if (fp->reserved != 0)
-		return pstrdup("Reserved field is not zero.");
-	if (fp->sketch.nshingles != expected_shingles(fp->sketch.ntokens, fp->shingle_size))
-		return psprintf("Shingle count %u does not match token count %u at shingle size %d.",
-						fp->sketch.nshingles, fp->sketch.ntokens, fp->shingle_size);
-	for (int i = 0; i < ND_SKETCH_SLOTS; i++)
-		filled += (fp->sketch.slots[i] != ND_SLOT_EMPTY);
-	if (fp->sketch.nshingles == 0 && filled != 0)
-		return pstrdup("An empty text must have an empty sketch.");
-	if (fp->sketch.nshingles > 0 && filled == 0)
-		return pstrdup("A non-empty text must have a non-empty sketch.");
-	if ((uint32) filled > fp->sketch.nshingles)
-		return psprintf("%d filled slots exceed the shingle count %u.",
-						filled, fp->sketch.nshingles);
-	if (fp->sketch.ntokens == 0)
-	{
-		NdSketch	empty;
-
-		nd_sketch_text("", 0, fp->shingle_size, &empty, NULL, NULL);
-		if (fp->sketch.exact_hash != empty.exact_hash)
-			return pstrdup("The exact hash of an empty text is wrong.");
-	}
-	return NULL;
-}
 
 /* Raises the type's input error (soft on PostgreSQL 16 and later). */
 /*
@@ -135,119 +73,14 @@ fingerprint_check(const Fingerprint *fp)
 			 errdetail("%s", (detail)), FP_INPUT_HINT(str)))
 #endif
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/*
- * Reads a decimal field of at most 10 digits, no sign, no leading zero,
- * at most max, ended by ':'.  Advances *p past the ':'.
- */
-static bool
-parse_uint_field(const char **p, uint64 max, uint64 *out)
-{
-	const char *s = *p;
-	uint64		v = 0;
-	int			n = 0;
-
-	while (s[n] >= '0' && s[n] <= '9')
-	{
-		if (n == 10)
-			return false;
-		v = v * 10 + (s[n] - '0');
-		n++;
-	}
-	if (n == 0 || (n > 1 && s[0] == '0') || v > max || s[n] != ':')
-		return false;
-	*out = v;
-	*p = s + n + 1;
-	return true;
-}
-
-/* Reads exactly ndigits hex digits into *out (ndigits <= 16). */
-static bool
-parse_hex(const char **p, int ndigits, uint64 *out)
-{
-	uint64		v = 0;
-
-	for (int i = 0; i < ndigits; i++)
-	{
-		int			h = hexval((*p)[i]);
-
-		if (h < 0)
-			return false;
-		v = (v << 4) | (uint64) h;
-	}
-	*out = v;
-	*p += ndigits;
-	return true;
-}
-
-/*
- * Parses the text form into *fp.  Returns NULL on success, else a sentence
- * for errdetail.
- */
-static const char *
-fingerprint_parse(const char *str, Fingerprint *fp)
-{
-	const char *p = str;
-	uint64		v,
-				w,
-				k,
-				t,
-				n,
-				h;
-
-	memset(fp, 0, sizeof(Fingerprint));
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	if (!parse_uint_field(&p, 255, &v) ||
-		!parse_uint_field(&p, 255, &w) ||
-		!parse_uint_field(&p, 65535, &k) ||
-		!parse_uint_field(&p, PG_UINT32_MAX, &t) ||
-		!parse_uint_field(&p, PG_UINT32_MAX, &n))
-		return "Expected five decimal fields \"version:shingle_size:slots:tokens:shingles:\".";
-	fp->version = (uint8) v;
-	fp->shingle_size = (uint8) w;
-	fp->nslots = (uint16) k;
-	fp->sketch.ntokens = (uint32) t;
-	fp->sketch.nshingles = (uint32) n;
-	if (fp->version != ND_FP_VERSION || fp->nslots != ND_SKETCH_SLOTS ||
-		!nd_shingle_size_valid(fp->shingle_size))
-		return fingerprint_check(fp);
-	if (!parse_hex(&p, 16, &h) || *p++ != ':')
-		return "Expected 16 hexadecimal digits of exact hash followed by \":\".";
-	fp->sketch.exact_hash = h;
-	for (int i = 0; i < ND_SKETCH_SLOTS; i++)
-	{
-		if (!parse_hex(&p, 4, &v))
-			return psprintf("Expected %d slots of 4 hexadecimal digits each.",
-							ND_SKETCH_SLOTS);
-		fp->sketch.slots[i] = (uint16) v;
-	}
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	if (*p != '\0')
-		return "Unexpected characters after the last slot.";
-	return fingerprint_check(fp);
-}
-
 Datum
 fingerprint_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
 	Fingerprint *fp = (Fingerprint *) palloc(ND_FP_SIZE);
-	const char *detail = fingerprint_parse(str, fp);
+	char		detail[ND_FP_DETAIL_LEN];
 
-	if (detail != NULL)
+	if (!nd_fp_parse(str, fp, detail, sizeof(detail)))
 		FP_INPUT_ERROR(fcinfo->context, ERRCODE_INVALID_TEXT_REPRESENTATION,
 					   str, detail);
 	PG_RETURN_FINGERPRINT_P(fp);
@@ -257,24 +90,9 @@ Datum
 fingerprint_out(PG_FUNCTION_ARGS)
 {
 	Fingerprint *fp = PG_GETARG_FINGERPRINT_P(0);
-	static const char hex[] = "0123456789abcdef";
-	char	   *buf = palloc(TEXT_FORM_MAXLEN + 1);
-	int			len;
+	char	   *buf = palloc(ND_FP_TEXT_MAXLEN + 1);
 
-	len = snprintf(buf, TEXT_FORM_MAXLEN + 1, "%d:%d:%d:%u:%u:%016" INT64_MODIFIER "x:",
-				   fp->version, fp->shingle_size, fp->nslots,
-				   fp->sketch.ntokens, fp->sketch.nshingles,
-				   fp->sketch.exact_hash);
-	for (int i = 0; i < ND_SKETCH_SLOTS; i++)
-	{
-		uint16		s = fp->sketch.slots[i];
-
-		buf[len++] = hex[(s >> 12) & 0xF];
-		buf[len++] = hex[(s >> 8) & 0xF];
-		buf[len++] = hex[(s >> 4) & 0xF];
-		buf[len++] = hex[s & 0xF];
-	}
-	buf[len] = '\0';
+	nd_fp_format(fp, buf);
 	PG_RETURN_CSTRING(buf);
 }
 
@@ -288,7 +106,7 @@ fingerprint_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	Fingerprint *fp = (Fingerprint *) palloc0(ND_FP_SIZE);
-	const char *detail;
+	char		detail[ND_FP_DETAIL_LEN];
 
 	if (buf->len - buf->cursor != ND_FP_SIZE)
 		ereport(ERROR,
@@ -311,8 +129,7 @@ fingerprint_recv(PG_FUNCTION_ARGS)
 						   fp->nslots, ND_SKETCH_SLOTS)));
 	for (int i = 0; i < ND_SKETCH_SLOTS; i++)
 		fp->sketch.slots[i] = (uint16) pq_getmsgint(buf, 2);
-	detail = fingerprint_check(fp);
-	if (detail != NULL)
+	if (!nd_fp_check(fp, detail, sizeof(detail)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary fingerprint"),

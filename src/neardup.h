@@ -16,34 +16,18 @@
 
 #include "fmgr.h"
 
+#include "fpio.h"
 #include "sketch.h"
 
 /*
  * Fingerprint: a fixed-size (536 bytes), pass-by-reference, never-TOASTed
- * value.  Its bytes are in host order on disk, like every PostgreSQL type;
- * the text and binary forms are byte-order independent.  The values
- * themselves depend only on the text and the parameters.
- *
- * version		format version (ND_FP_VERSION); a fingerprint of another
- *				version is never compared silently
- * shingle_size	words per shingle (ND_SHINGLE_MIN .. ND_SHINGLE_MAX)
- * nslots		sketch slots (ND_SKETCH_SLOTS)
- * reserved		zero
- * sketch		what src/core/sketch.c computes: the 64-bit hash of the
- *				normalized token stream (equal for exact duplicates), the
- *				shingle and token counts, and the one-permutation MinHash
- *				slots (ND_SLOT_EMPTY for an empty bin)
+ * value, the NdFingerprint of src/core/fpio.h (which documents the fields
+ * and the text form).  Its bytes are in host order on disk, like every
+ * PostgreSQL type; the text and binary forms are byte-order independent.
+ * The values themselves depend only on the text and the parameters.
  */
-typedef struct Fingerprint
-{
-	uint8		version;
-	uint8		shingle_size;
-	uint16		nslots;
-	uint32		reserved;
-	NdSketch	sketch;
-} Fingerprint;
+typedef NdFingerprint Fingerprint;
 
-#define ND_FP_VERSION		1
 #define ND_FP_SIZE			((int) sizeof(Fingerprint))
 
 StaticAssertDecl(sizeof(Fingerprint) == 24 + 2 * ND_SKETCH_SLOTS &&

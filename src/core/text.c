@@ -53,7 +53,7 @@
  * normalized in pieces of SEG_MAX (as the Unicode Stream-Safe Text Format
  * does at 30); no real text comes close.  Both cuts are deterministic.
  *
- * Cost.  Linear time, no heap, about 1 KB of stack.  Bytes below 0x80 never
+ * Cost.  Linear time, no heap, about 1.5 KB of stack.  Bytes below 0x80 never
  * touch the Unicode machinery: with SSE2 (every x86-64) 16 bytes at a time
  * are classified and lowercased with a few vector instructions and whole
  * words copied at once; elsewhere a 256-entry table does it a byte at a
@@ -67,6 +67,20 @@
  * with bench/micro/bench_tokenize.c (-O2, one core of a shared AMD EPYC):
  * English news 650-890 MB/s (370-410 MB/s including an XXH3 hash per
  * token), French 310-340, Chinese 150-180, Russian about 130 MB/s.
+ *
+ * Source spans.  nd_tokenize_spans reports, with each token, the byte
+ * range of the input it came from (for showing passages in the original
+ * text).  The tokenizer keeps the range of every pending code point next
+ * to it in the normalization buffer: a decomposition gives each piece the
+ * range of the character it came from, reordering moves ranges with their
+ * code points, composition takes the union; a word records the start of
+ * its first code point and the furthest end of any, a bigram unit likewise.
+ * The ASCII fast paths record the offsets of the word's first and last
+ * byte.  Tokens are the same with or without spans: the ranges are only
+ * bookkeeping next to the state machine.  nd_tokenize pays for it too:
+ * about 14 instructions per ASCII token (two stores and the callback
+ * choice), some 15% of the tokenizer's instructions on English news
+ * (callgrind), within the run-to-run noise of bench_tokenize.c here.
  *
  * Versioning.  Regenerating the tables for another Unicode version changes
  * tokens for some texts: bump the fingerprint format version with it.
@@ -123,7 +137,9 @@
 typedef struct NdState
 {
 	NdTokenFn	fn;
+	NdSpanTokenFn spanfn;		/* nd_tokenize_spans: called instead of fn */
 	void	   *arg;
+	const unsigned char *base;	/* start of the input, for source offsets */
 	size_t		ntokens;
 	int			state;			/* ST_* */
 	int			full;			/* word or current unit was cut */
@@ -132,12 +148,19 @@ typedef struct NdState
 	size_t		prevlen;		/* bigram: bytes of the previous unit */
 	size_t		curlen;			/* bigram: bytes of the current unit */
 	int			nunits;			/* bigram: units held (0, 1 or 2) */
+	size_t		tok_start;		/* word: source span of the word so far */
+	size_t		tok_end;
+	size_t		prev_start;		/* bigram: source start of the previous unit */
+	size_t		cur_start;		/* bigram: source span of the current unit */
+	size_t		cur_end;
 	int			seglen;			/* normalizer: code points in seg */
 	int			seglazy;		/* seg[0] is a composed stable starter */
 	int			seglate;		/* seg holds UT_LATE_CP */
 	int			segcls0;		/* token class of seg[0] */
 	uint32_t	seg[SEG_MAX];
 	uint8_t		segccc[SEG_MAX];
+	size_t		segs[SEG_MAX];	/* source span of each seg entry */
+	size_t		sege[SEG_MAX];
 	char		buf[ND_MAX_TOKEN_BYTES + 16];	/* + slack for 16-byte stores */
 } NdState;
 
@@ -289,12 +312,16 @@ utf8_decode(const unsigned char *p, const unsigned char *end, uint32_t *cp)
 }
 
 /*
- * Hands buf[0..len) to the caller's callback as one token.
+ * Hands tok[0..len), which came from source bytes [start, end), to the
+ * caller's callback as one token.
  */
 static inline void
-emit(NdState *st, const char *tok, size_t len)
+emit(NdState *st, const char *tok, size_t len, size_t start, size_t end)
 {
-	st->fn(st->arg, tok, len);
+	if (st->spanfn)
+		st->spanfn(st->arg, tok, len, start, end);
+	else
+		st->fn(st->arg, tok, len);
 	st->ntokens++;
 }
 
@@ -305,9 +332,10 @@ static void
 bigram_end(NdState *st)
 {
 	if (st->nunits == 2)
-		emit(st, st->buf, st->prevlen + st->curlen);
+		emit(st, st->buf, st->prevlen + st->curlen, st->prev_start,
+			 st->cur_end);
 	else if (st->nunits == 1)
-		emit(st, st->buf, st->curlen);
+		emit(st, st->buf, st->curlen, st->cur_start, st->cur_end);
 	st->nunits = 0;
 }
 
@@ -318,7 +346,7 @@ static inline void
 end_token(NdState *st)
 {
 	if (st->state == ST_WORD || st->state == ST_APOS)
-		emit(st, st->buf, st->len);
+		emit(st, st->buf, st->len, st->tok_start, st->tok_end);
 	else if (st->state == ST_BIGRAM)
 		bigram_end(st);
 	st->state = ST_NONE;
@@ -365,10 +393,13 @@ unit_append(NdState *st, uint32_t cp)
 }
 
 /*
- * Feeds one normalized code point of class cls to the token state machine.
+ * Feeds one normalized code point of class cls, which came from source
+ * bytes [s, e), to the token state machine.  A token's span runs from the
+ * start of its first code point to the furthest end of any code point in
+ * it (marks may have been reordered).
  */
 static inline void
-feed(NdState *st, uint32_t cp, int cls)
+feed(NdState *st, uint32_t cp, int cls, size_t s, size_t e)
 {
 	switch (cls)
 	{
@@ -379,15 +410,27 @@ feed(NdState *st, uint32_t cp, int cls)
 			{
 				st->len = 0;
 				st->full = 0;
+				st->tok_start = s;
+				st->tok_end = e;
 			}
 			st->state = ST_WORD;
 			word_append(st, cp);
+			if (e > st->tok_end)
+				st->tok_end = e;
 			break;
 		case CLS_MARK:
 			if (st->state == ST_WORD)
+			{
 				word_append(st, cp);
+				if (e > st->tok_end)
+					st->tok_end = e;
+			}
 			else if (st->state == ST_BIGRAM)
+			{
 				unit_append(st, cp);
+				if (e > st->cur_end)
+					st->cur_end = e;
+			}
 			else
 				end_token(st);	/* dangling apostrophe; the mark is dropped */
 			break;
@@ -400,13 +443,16 @@ feed(NdState *st, uint32_t cp, int cls)
 			}
 			if (st->nunits == 2)
 			{
-				emit(st, st->buf, st->prevlen + st->curlen);
+				emit(st, st->buf, st->prevlen + st->curlen, st->prev_start,
+					 st->cur_end);
 				memmove(st->buf, st->buf + st->prevlen, st->curlen);
 				st->prevlen = st->curlen;
+				st->prev_start = st->cur_start;
 			}
 			else if (st->nunits == 1)
 			{
 				st->prevlen = st->curlen;
+				st->prev_start = st->cur_start;
 				st->nunits = 2;
 			}
 			else
@@ -416,6 +462,8 @@ feed(NdState *st, uint32_t cp, int cls)
 			}
 			st->curlen = 0;
 			st->full = 0;
+			st->cur_start = s;
+			st->cur_end = e;
 			unit_append(st, cp);
 			break;
 		case CLS_APOS:
@@ -440,6 +488,8 @@ seg_flush(NdState *st)
 	int			n = st->seglen;
 	uint32_t   *seg = st->seg;
 	uint8_t    *ccc = st->segccc;
+	size_t	   *ss = st->segs;
+	size_t	   *se = st->sege;
 	int			i;
 
 	if (n == 0)
@@ -449,7 +499,7 @@ seg_flush(NdState *st)
 		/* the common case: one code point that combined with nothing */
 		st->seglen = 0;
 		st->seglazy = 0;
-		feed(st, seg[0], st->segcls0);
+		feed(st, seg[0], st->segcls0, st->segs[0], st->sege[0]);
 		return;
 	}
 	{
@@ -462,6 +512,8 @@ seg_flush(NdState *st)
 		{
 			uint32_t	c = seg[i];
 			uint8_t		cc = ccc[i];
+			size_t		cs = ss[i];
+			size_t		ce = se[i];
 			int			j = i;
 
 			if (cc == 0)
@@ -470,10 +522,14 @@ seg_flush(NdState *st)
 			{
 				seg[j] = seg[j - 1];
 				ccc[j] = ccc[j - 1];
+				ss[j] = ss[j - 1];
+				se[j] = se[j - 1];
 				j--;
 			}
 			seg[j] = c;
 			ccc[j] = cc;
+			ss[j] = cs;
+			se[j] = ce;
 		}
 
 		/* the one mapping that must follow reordering (U+0345 -> U+03B9) */
@@ -506,6 +562,10 @@ seg_flush(NdState *st)
 				if (comp != 0)
 				{
 					seg[starter] = comp;
+					if (ss[i] < ss[starter])
+						ss[starter] = ss[i];
+					if (se[i] > se[starter])
+						se[starter] = se[i];
 					continue;
 				}
 			}
@@ -514,29 +574,34 @@ seg_flush(NdState *st)
 			last_cc = cc;
 			seg[w] = c;
 			ccc[w] = cc;
+			ss[w] = ss[i];
+			se[w] = se[i];
 			w++;
 		}
 		n = w;
 	}
 	for (i = 0; i < n; i++)
-		feed(st, seg[i], ut_lookup(seg[i])->cls);
+		feed(st, seg[i], ut_lookup(seg[i])->cls, ss[i], se[i]);
 	st->seglen = 0;
 	st->seglazy = 0;
 	st->seglate = 0;
 }
 
 /*
- * Adds one fully mapped and decomposed code point to the pending combining
- * sequence, flushing the sequence first when cp starts a new one.
+ * Adds one fully mapped and decomposed code point, which came from source
+ * bytes [s, e), to the pending combining sequence, flushing the sequence
+ * first when cp starts a new one.
  */
 static inline void
-seg_add(NdState *st, uint32_t cp, const UtRecord *rec)
+seg_add(NdState *st, uint32_t cp, const UtRecord *rec, size_t s, size_t e)
 {
 	if (rec->ccc == 0 && !(rec->flags & FLAG_COMP2))
 	{
 		seg_flush(st);
 		st->seg[0] = cp;
 		st->segccc[0] = 0;
+		st->segs[0] = s;
+		st->sege[0] = e;
 		st->segcls0 = rec->cls;
 		st->seglen = 1;
 		return;
@@ -545,6 +610,8 @@ seg_add(NdState *st, uint32_t cp, const UtRecord *rec)
 	{
 		/* seg[0] combines after all: replace it by its decomposition */
 		const UtRecord *r0 = ut_lookup(st->seg[0]);
+		size_t		s0 = st->segs[0];
+		size_t		e0 = st->sege[0];
 		int			k;
 
 		for (k = 0; k < r0->maplen; k++)
@@ -553,6 +620,8 @@ seg_add(NdState *st, uint32_t cp, const UtRecord *rec)
 
 			st->seg[k] = d;
 			st->segccc[k] = ut_lookup(d)->ccc;
+			st->segs[k] = s0;
+			st->sege[k] = e0;
 		}
 		st->seglen = r0->maplen;
 		st->seglazy = 0;
@@ -565,6 +634,8 @@ seg_add(NdState *st, uint32_t cp, const UtRecord *rec)
 		st->segcls0 = rec->cls;
 	st->seg[st->seglen] = cp;
 	st->segccc[st->seglen] = rec->ccc;
+	st->segs[st->seglen] = s;
+	st->sege[st->seglen] = e;
 	st->seglen++;
 }
 
@@ -588,6 +659,8 @@ slow_run(NdState *st, const unsigned char *p, const unsigned char *stop,
 		st->len--;
 		st->seg[0] = (unsigned char) st->buf[st->len];
 		st->segccc[0] = 0;
+		st->segs[0] = st->tok_end - 1;
+		st->sege[0] = st->tok_end;
 		st->segcls0 = CLS_WORD;
 		st->seglen = 1;
 		st->seglazy = 0;
@@ -597,12 +670,13 @@ slow_run(NdState *st, const unsigned char *p, const unsigned char *stop,
 	{
 		uint32_t	cp;
 		size_t		n = utf8_decode(p, end, &cp);
+		size_t		s = (size_t) (p - st->base);
 		const UtRecord *rec;
 
 		if (n == 0)
 		{
 			seg_flush(st);
-			feed(st, 0xFFFD, CLS_SEP);
+			feed(st, 0xFFFD, CLS_SEP, s, s + 1);
 			p++;
 			continue;
 		}
@@ -613,6 +687,8 @@ slow_run(NdState *st, const unsigned char *p, const unsigned char *stop,
 			seg_flush(st);
 			st->seg[0] = cp;
 			st->segccc[0] = 0;
+			st->segs[0] = s;
+			st->sege[0] = s + n;
 			st->segcls0 = rec->cls;
 			st->seglen = 1;
 			st->seglazy = (rec->flags & FLAG_MAP) != 0;
@@ -625,11 +701,11 @@ slow_run(NdState *st, const unsigned char *p, const unsigned char *stop,
 			{
 				uint32_t	d = ut_pool[rec->mapoff + k];
 
-				seg_add(st, d, ut_lookup(d));
+				seg_add(st, d, ut_lookup(d), s, s + n);
 			}
 		}
 		else
-			seg_add(st, cp, rec);
+			seg_add(st, cp, rec, s, s + n);
 	}
 	if (p >= end || *p < 0x80)
 		seg_flush(st);
@@ -660,6 +736,7 @@ simd_block(NdState *st, const unsigned char *p)
 									_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('`'))));
 	unsigned char lcb[32];
 	unsigned	i = 0;
+	size_t		off = (size_t) (p - st->base);
 
 	_mm_storeu_si128((__m128i *) lcb, lc);
 	for (;;)
@@ -690,12 +767,13 @@ simd_block(NdState *st, const unsigned char *p)
 				}
 				st->ascii_tail = !st->full;
 				i += n;
+				st->tok_end = off + i;
 				if (i == 16)
 					return p + 16;
 			}
 			if ((smask >> i) & 1)
 				return p + i;
-			emit(st, st->buf, st->len);
+			emit(st, st->buf, st->len, st->tok_start, st->tok_end);
 			st->state = ST_NONE;
 			st->ascii_tail = 0;
 			if (++i == 16)
@@ -710,6 +788,7 @@ simd_block(NdState *st, const unsigned char *p)
 		st->state = ST_WORD;
 		st->len = 0;
 		st->full = 0;
+		st->tok_start = off + i;
 	}
 }
 #endif
@@ -759,6 +838,7 @@ run(NdState *st, const unsigned char *p, const unsigned char *stop,
 				{
 					st->len = 0;
 					st->full = 0;
+					st->tok_start = (size_t) (p - st->base);
 				}
 				st->state = ST_WORD;
 			}
@@ -786,6 +866,7 @@ run(NdState *st, const unsigned char *p, const unsigned char *stop,
 					q++;
 			}
 			st->ascii_tail = !st->full;
+			st->tok_end = (size_t) (q - st->base);
 			p = q;
 			continue;
 		}
@@ -799,16 +880,22 @@ run(NdState *st, const unsigned char *p, const unsigned char *stop,
 	return p;
 }
 
-size_t
-nd_tokenize_ex(const char *s, size_t len, NdTokenFn fn, void *arg,
-			   void (*tick) (void *), void *tick_arg)
+/*
+ * The tokenizer behind the three entry points: exactly one of fn and
+ * spanfn is not NULL.
+ */
+static size_t
+tokenize(const char *s, size_t len, NdTokenFn fn, NdSpanTokenFn spanfn,
+		 void *arg, void (*tick) (void *), void *tick_arg)
 {
 	NdState		st;
 	const unsigned char *p;
 	const unsigned char *end;
 
 	st.fn = fn;
+	st.spanfn = spanfn;
 	st.arg = arg;
+	st.base = (const unsigned char *) s;
 	st.ntokens = 0;
 	st.state = ST_NONE;
 	st.full = 0;
@@ -817,6 +904,11 @@ nd_tokenize_ex(const char *s, size_t len, NdTokenFn fn, void *arg,
 	st.prevlen = 0;
 	st.curlen = 0;
 	st.nunits = 0;
+	st.tok_start = 0;
+	st.tok_end = 0;
+	st.prev_start = 0;
+	st.cur_start = 0;
+	st.cur_end = 0;
 	st.seglen = 0;
 	st.seglazy = 0;
 	st.seglate = 0;
@@ -849,9 +941,23 @@ nd_tokenize_ex(const char *s, size_t len, NdTokenFn fn, void *arg,
 }
 
 size_t
+nd_tokenize_ex(const char *s, size_t len, NdTokenFn fn, void *arg,
+			   void (*tick) (void *), void *tick_arg)
+{
+	return tokenize(s, len, fn, NULL, arg, tick, tick_arg);
+}
+
+size_t
 nd_tokenize(const char *s, size_t len, NdTokenFn fn, void *arg)
 {
-	return nd_tokenize_ex(s, len, fn, arg, NULL, NULL);
+	return tokenize(s, len, fn, NULL, arg, NULL, NULL);
+}
+
+size_t
+nd_tokenize_spans(const char *s, size_t len, NdSpanTokenFn fn, void *arg,
+				  void (*tick) (void *), void *tick_arg)
+{
+	return tokenize(s, len, NULL, fn, arg, tick, tick_arg);
 }
 
 const char *

@@ -50,6 +50,34 @@ extern size_t nd_tokenize_ex(const char *s, size_t len, NdTokenFn fn,
 							 void *arg, void (*tick) (void *),
 							 void *tick_arg);
 
+/*
+ * Receives one normalized token, as NdTokenFn does, plus the byte range
+ * [start, end) of the original input it came from: start is the first byte
+ * of the first source character that contributes a code point to the
+ * token, end is one past the last byte of the last such character (so a
+ * word cut at ND_MAX_TOKEN_BYTES still spans the whole source word, and an
+ * apostrophe dropped inside a word lies inside the span).  For a character
+ * bigram the range covers both characters.  0 <= start < end <= len.
+ */
+typedef void (*NdSpanTokenFn) (void *arg, const char *tok, size_t len,
+							   size_t start, size_t end);
+
+/*
+ * As nd_tokenize_ex, handing each token's source span to fn as well.  The
+ * tokens (bytes, number and order) are exactly those of nd_tokenize.  In
+ * token order start never decreases, and end does not either except in
+ * one contrived case (a combining mark after U+0345 COMBINING GREEK
+ * YPOGEGRAMMENI is reordered before it, then U+0345 becomes the letter
+ * iota and starts a token: the previous token's span takes in the mark,
+ * whose source comes after).  Spans of consecutive word tokens do not
+ * overlap, except that tokens made from one source character share its
+ * span (U+00BD VULGAR FRACTION ONE HALF gives "1" and "2"); consecutive
+ * bigrams of one run share a character.
+ */
+extern size_t nd_tokenize_spans(const char *s, size_t len, NdSpanTokenFn fn,
+								void *arg, void (*tick) (void *),
+								void *tick_arg);
+
 /* Version of the Unicode Character Database compiled in, e.g. "15.0.0". */
 extern const char *nd_unicode_version(void);
 

@@ -1,0 +1,482 @@
+/*-------------------------------------------------------------------------
+ *
+ * cluster.c
+ *	  Near-duplicate clustering of sketches: LSH candidates, verification,
+ *	  union-find, representatives.
+ *
+ * Design notes
+ * ------------
+ * Goal.  The connected components of the graph whose edges are the pairs
+ * of rows the edge rule accepts (similarity at or above a threshold, or
+ * containment either way at or above another), for up to millions of rows
+ * in memory, in O(n) passes with no index lookups.  Verifying all n^2/2
+ * pairs is out of reach, so candidates come from locality-sensitive
+ * hashing on the sketches themselves and each candidate is verified with
+ * the same estimator the SQL functions use: a cluster's edges are exact
+ * (every edge is a pair the rule accepts), and the approximation is only
+ * in which pairs are looked at.
+ *
+ * Bands.  The 256 slots are cut into 128 bands of two consecutive slots.
+ * Two rows are candidates when they agree on both slots of some band.
+ * Empty bins are densified for the keys only (rotation densification,
+ * Shrivastava & Li 2014: an empty slot takes the value of the first
+ * filled slot to its right, tagged with the distance), so that short texts,
+ * which fill few bins, still have 128 keys, and a densified slot agrees
+ * across two sketches with probability about their resemblance J.  A pair
+ * then shares a band with probability about J^2, and is missed by all 128
+ * with probability about (1 - J^2)^128: 1e-16 at J = 0.5, 6e-6 at 0.3,
+ * 0.5% at 0.2, 28% at 0.1.  Similarity edges at the usual thresholds
+ * (0.3 and up) are therefore practically never missed.  A containment
+ * edge between a short text and one many times longer has a small J and
+ * can be missed.  So when the rule uses containment, 127 more bands on
+ * the slots in between (2j+1, 2j+2) are added, which roughly squares the
+ * miss rate of such pairs (measured in doc/cluster.md) for twice the work.
+ *
+ * Buckets.  Per band, every row's two densified slots are hashed to 32
+ * bits and packed with the row index into one 64-bit word; an LSD radix
+ * sort on the top 32 bits (3 passes of 11 bits, skipped when a digit is
+ * constant) groups equal keys into runs, rows in index order inside a run.
+ * A run of up to 16 rows is verified pair by pair; a larger one (a
+ * boilerplate text copied many times, or a common 32-bit collision) is
+ * verified against at most 16 "leaders" per row: a member that matches no
+ * leader becomes one while there are fewer than 16, so a run costs at most
+ * 16 verifications per member and never goes quadratic.  Pairs already in
+ * one set are skipped (a find per pair), which makes the later bands of a
+ * duplicate group nearly free.  Because runs keep index order and the
+ * leader choice depends only on the order of processing, the same rows in
+ * the same order always give the same edges and the same clusters.
+ *
+ * Cost.  Per band: one pass over the rows to build keys (amortized O(1)
+ * per row, see band_value), a 3-pass radix sort of 8-byte words, one pass
+ * over the runs.  Memory: 18 bytes per row of scratch, plus the caller's
+ * union-find (5 bytes per row).  Verification is one pass over 256 slots.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "cluster.h"
+
+#include <string.h>
+
+#define RADIX_BITS 11
+#define RADIX_SIZE (1 << RADIX_BITS)
+#define NXT_UNKNOWN 0xFFFF
+#define NXT_NONE 0xFFFE
+#define TICK_ROWS 65536
+
+/* ---------- verification ---------- */
+
+bool
+nd_cluster_edge(const NdSketch *a, const NdSketch *b, const NdEdgeRule *rule)
+{
+	int			matches = 0,
+				unionbins = 0,
+				abins = 0,
+				bbins = 0;
+	double		sim,
+				ca,
+				cb;
+	int			i;
+
+	/* the special cases of nd_sketch_similarity and nd_sketch_containment */
+	if (a->nshingles == 0 || b->nshingles == 0)
+	{
+		double		v = (a->nshingles == 0 && b->nshingles == 0) ? 1.0 : 0.0;
+
+		return (float) v >= rule->sim_threshold ||
+			(rule->use_containment && (float) v >= rule->cont_threshold);
+	}
+
+	for (i = 0; i < ND_SKETCH_SLOTS; i++)
+	{
+		unsigned	x = a->slots[i],
+					y = b->slots[i];
+
+		matches += (x == y) & (x != ND_SLOT_EMPTY);
+		unionbins += (x != ND_SLOT_EMPTY) | (y != ND_SLOT_EMPTY);
+		abins += (x != ND_SLOT_EMPTY) & (x <= y);
+		bbins += (y != ND_SLOT_EMPTY) & (y <= x);
+	}
+
+	sim = unionbins > 0 ? (double) matches / unionbins : 0.0;
+	if ((float) sim >= rule->sim_threshold)
+		return true;
+	if (!rule->use_containment)
+		return false;
+	ca = abins > 0 ? (double) matches / abins : 0.0;
+	cb = bbins > 0 ? (double) matches / bbins : 0.0;
+	return (float) ca >= rule->cont_threshold ||
+		(float) cb >= rule->cont_threshold;
+}
+
+/* ---------- union-find ---------- */
+
+void
+nd_uf_init(NdUnionFind *uf, uint32_t *parent, uint8_t *rank, size_t n)
+{
+	size_t		i;
+
+	uf->parent = parent;
+	uf->rank = rank;
+	uf->n = n;
+	for (i = 0; i < n; i++)
+		parent[i] = (uint32_t) i;
+	memset(rank, 0, n);
+}
+
+uint32_t
+nd_uf_find(NdUnionFind *uf, uint32_t x)
+{
+	uint32_t   *p = uf->parent;
+
+	while (p[x] != x)
+	{
+		p[x] = p[p[x]];			/* path halving */
+		x = p[x];
+	}
+	return x;
+}
+
+bool
+nd_uf_union(NdUnionFind *uf, uint32_t a, uint32_t b)
+{
+	a = nd_uf_find(uf, a);
+	b = nd_uf_find(uf, b);
+	if (a == b)
+		return false;
+	if (uf->rank[a] < uf->rank[b])
+	{
+		uint32_t	t = a;
+
+		a = b;
+		b = t;
+	}
+	uf->parent[b] = a;
+	if (uf->rank[a] == uf->rank[b])
+		uf->rank[a]++;
+	return true;
+}
+
+/* ---------- radix sort ---------- */
+
+void
+nd_radix_sort_u64(uint64_t *a, uint64_t *tmp, size_t n, int lo_bit)
+{
+	size_t		count[RADIX_SIZE];
+	uint64_t   *src = a,
+			   *dst = tmp;
+	int			shift;
+
+	for (shift = lo_bit; shift < 64; shift += RADIX_BITS)
+	{
+		size_t		i,
+					sum = 0;
+		int			d;
+		uint64_t   *t;
+
+		memset(count, 0, sizeof(count));
+		for (i = 0; i < n; i++)
+			count[(src[i] >> shift) & (RADIX_SIZE - 1)]++;
+		if (n == 0 || count[(src[0] >> shift) & (RADIX_SIZE - 1)] == n)
+			continue;			/* every element has this digit */
+		for (d = 0; d < RADIX_SIZE; d++)
+		{
+			size_t		c = count[d];
+
+			count[d] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[(src[i] >> shift) & (RADIX_SIZE - 1)]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(uint64_t));
+}
+
+/* ---------- band keys ---------- */
+
+/* 48 bits of two densified slots -> 32 bits (murmur3's fmix64, top half). */
+static inline uint32_t
+band_hash(uint32_t d0, uint32_t d1)
+{
+	uint64_t	x = ((uint64_t) d0 << 24) | d1;
+
+	x ^= x >> 33;
+	x *= UINT64_C(0xff51afd7ed558ccd);
+	x ^= x >> 33;
+	x *= UINT64_C(0xc4ceb9fe1a85ec53);
+	x ^= x >> 33;
+	return (uint32_t) (x >> 32);
+}
+
+/* Densified value of slot s, straightforwardly; -1 if no slot is filled. */
+static int32_t
+dense_slot(const NdSketch *sk, int s)
+{
+	int			d;
+
+	for (d = 0; d < ND_SKETCH_SLOTS; d++)
+	{
+		unsigned	v = sk->slots[(s + d) % ND_SKETCH_SLOTS];
+
+		if (v != ND_SLOT_EMPTY)
+			return (int32_t) (((unsigned) d << 16) | v);
+	}
+	return -1;
+}
+
+/* First slot of band b (0 <= b < ND_CLUSTER_ALL_BANDS). */
+static inline int
+band_first_slot(int b)
+{
+	return b < ND_CLUSTER_BANDS ? 2 * b : 2 * (b - ND_CLUSTER_BANDS) + 1;
+}
+
+bool
+nd_cluster_band_keys(const NdSketch *sk, uint32_t keys[ND_CLUSTER_ALL_BANDS])
+{
+	int			b;
+
+	if (dense_slot(sk, 0) < 0)
+		return false;
+	for (b = 0; b < ND_CLUSTER_ALL_BANDS; b++)
+	{
+		int			s = band_first_slot(b);
+
+		keys[b] = band_hash((uint32_t) dense_slot(sk, s),
+							(uint32_t) dense_slot(sk, s + 1));
+	}
+	return true;
+}
+
+/*
+ * Densified value of slot s of sk, as dense_slot, with *nxt caching the
+ * position (unwrapped, s < p < s + 256) of the first filled slot right of
+ * the last empty slot looked at.  Slots are asked for in increasing s, so
+ * the cache stays valid while p >= s and each rescan starts past the
+ * previous one: O(256) per row over all bands.  Returns -1 if no slot is
+ * filled.
+ */
+static inline int32_t
+band_value(const NdSketch *sk, int s, uint16_t *nxt)
+{
+	unsigned	v = sk->slots[s];
+	unsigned	p;
+
+	if (v != ND_SLOT_EMPTY)
+		return (int32_t) v;
+	p = *nxt;
+	if (p == NXT_NONE)
+		return -1;
+	if (p == NXT_UNKNOWN || p < (unsigned) s)
+	{
+		for (p = (unsigned) s + 1; p < (unsigned) s + ND_SKETCH_SLOTS; p++)
+			if (sk->slots[p % ND_SKETCH_SLOTS] != ND_SLOT_EMPTY)
+				break;
+		if (p == (unsigned) s + ND_SKETCH_SLOTS)
+		{
+			*nxt = NXT_NONE;
+			return -1;
+		}
+		*nxt = (uint16_t) p;
+	}
+	return (int32_t) (((p - (unsigned) s) << 16) | sk->slots[p % ND_SKETCH_SLOTS]);
+}
+
+/* ---------- the run ---------- */
+
+size_t
+nd_cluster_work_size(size_t n)
+{
+	size_t		nxt = (n * sizeof(uint16_t) + 7) & ~(size_t) 7;
+
+	return 2 * n * sizeof(uint64_t) + nxt;
+}
+
+/* Verify a and b unless already joined; join them on an edge. */
+static inline bool
+try_pair(const NdSketch *const *sk, uint32_t a, uint32_t b,
+		 const NdEdgeRule *rule, NdUnionFind *uf, NdClusterStats *st)
+{
+	if (nd_uf_find(uf, a) == nd_uf_find(uf, b))
+		return true;
+	st->comparisons++;
+	if (nd_cluster_edge(sk[a], sk[b], rule))
+	{
+		nd_uf_union(uf, a, b);
+		st->unions++;
+		return true;
+	}
+	return false;
+}
+
+/* Verifies the candidates of one run of rows r[0..k) sharing a band key. */
+static void
+verify_run(const NdSketch *const *sk, const uint64_t *r, size_t k,
+		   const NdEdgeRule *rule, NdUnionFind *uf, NdClusterStats *st)
+{
+	size_t		i,
+				j;
+
+	if (k <= ND_CLUSTER_SMALL_RUN)
+	{
+		for (i = 0; i < k; i++)
+			for (j = i + 1; j < k; j++)
+				try_pair(sk, (uint32_t) r[i], (uint32_t) r[j], rule, uf, st);
+	}
+	else
+	{
+		uint32_t	leaders[ND_CLUSTER_LEADERS];
+		int			nleaders = 0,
+					l;
+
+		st->big_runs++;
+		for (i = 0; i < k; i++)
+		{
+			uint32_t	m = (uint32_t) r[i];
+			bool		joined = false;
+
+			for (l = 0; l < nleaders; l++)
+				joined |= try_pair(sk, leaders[l], m, rule, uf, st);
+			if (!joined && nleaders < ND_CLUSTER_LEADERS)
+				leaders[nleaders++] = m;
+		}
+	}
+}
+
+void
+nd_cluster_run(const NdSketch *const *sk, size_t n, const NdEdgeRule *rule,
+			   NdUnionFind *uf, void *work, NdClusterStats *stats,
+			   void (*tick) (void *), void *tick_arg)
+{
+	uint64_t   *a = (uint64_t *) work;
+	uint64_t   *tmp = a + n;
+	uint16_t   *nxt = (uint16_t *) (tmp + n);
+	NdClusterStats st;
+	size_t		i;
+	int64_t		first_empty = -1;
+	int			j,
+				nbands;
+
+	memset(&st, 0, sizeof(st));
+
+	/* Texts with no shingles are all alike (similarity 1). */
+	for (i = 0; i < n; i++)
+	{
+		nxt[i] = NXT_UNKNOWN;
+		if (sk[i]->nshingles == 0)
+		{
+			if (first_empty < 0)
+				first_empty = (int64_t) i;
+			else if (nd_uf_union(uf, (uint32_t) first_empty, (uint32_t) i))
+				st.unions++;
+		}
+	}
+
+	nbands = rule->use_containment ? ND_CLUSTER_ALL_BANDS : ND_CLUSTER_BANDS;
+	for (j = 0; j < nbands; j++)
+	{
+		size_t		m = 0,
+					start,
+					since_tick = 0;
+		int			s = band_first_slot(j);
+
+		if (tick)
+			tick(tick_arg);
+		if (j == ND_CLUSTER_BANDS)
+		{
+			/* slots restart from the left: forget the cursors */
+			for (i = 0; i < n; i++)
+				if (nxt[i] != NXT_NONE)
+					nxt[i] = NXT_UNKNOWN;
+		}
+
+		for (i = 0; i < n; i++)
+		{
+			int32_t		d0,
+						d1;
+
+			if (sk[i]->nshingles == 0)
+				continue;
+			d0 = band_value(sk[i], s, &nxt[i]);
+			if (d0 < 0)
+				continue;
+			d1 = band_value(sk[i], s + 1, &nxt[i]);
+			a[m++] = ((uint64_t) band_hash((uint32_t) d0, (uint32_t) d1) << 32) | i;
+		}
+		st.band_entries += m;
+
+		nd_radix_sort_u64(a, tmp, m, 32);
+		if (tick)
+			tick(tick_arg);
+
+		for (start = 0; start < m;)
+		{
+			uint32_t	key = (uint32_t) (a[start] >> 32);
+			size_t		end = start + 1;
+
+			while (end < m && (uint32_t) (a[end] >> 32) == key)
+				end++;
+			if (end - start > 1)
+			{
+				verify_run(sk, a + start, end - start, rule, uf, &st);
+				/* a big run costs up to 16 verifications a row */
+				since_tick += (end - start) * (end - start > ND_CLUSTER_SMALL_RUN ?
+											   ND_CLUSTER_LEADERS : 1);
+			}
+			since_tick += 1;
+			if (tick && since_tick >= TICK_ROWS)
+			{
+				tick(tick_arg);
+				since_tick = 0;
+			}
+			start = end;
+		}
+	}
+	if (stats)
+		*stats = st;
+}
+
+/* ---------- representatives and output order ---------- */
+
+void
+nd_cluster_finish(NdUnionFind *uf, const NdSketch *const *sk, size_t n,
+				  NdRepRule rule, uint32_t *rep, uint32_t *size,
+				  uint32_t *order, uint32_t *tmp)
+{
+	size_t		i;
+	uint32_t	sum = 0;
+
+	/* tmp[i] = root of i; order[root] = best row of the set so far */
+	for (i = 0; i < n; i++)
+	{
+		tmp[i] = nd_uf_find(uf, (uint32_t) i);
+		order[i] = UINT32_MAX;
+	}
+	for (i = 0; i < n; i++)
+	{
+		uint32_t	r = tmp[i];
+		uint32_t	b = order[r];
+
+		if (b == UINT32_MAX ||
+			(rule == ND_REP_LONGEST && sk[i]->ntokens > sk[b]->ntokens))
+			order[r] = (uint32_t) i;
+	}
+	memset(size, 0, n * sizeof(uint32_t));
+	for (i = 0; i < n; i++)
+	{
+		rep[i] = order[tmp[i]];
+		size[rep[i]]++;
+	}
+
+	/* counting sort by representative; rows ascend within a cluster */
+	for (i = 0; i < n; i++)
+	{
+		tmp[i] = sum;
+		sum += size[i];
+	}
+	for (i = 0; i < n; i++)
+		order[tmp[rep[i]]++] = (uint32_t) i;
+}

@@ -1,0 +1,147 @@
+/*-------------------------------------------------------------------------
+ *
+ * cluster.h
+ *	  Near-duplicate clustering of sketches: LSH band keys over densified
+ *	  one-permutation MinHash slots, candidate verification with the same
+ *	  estimators as similarity()/containment(), union-find, and the
+ *	  representative and output order of each cluster.  Pure C99: no
+ *	  PostgreSQL headers, no locale, no heap (the caller hands in every
+ *	  buffer).  src/cluster.c wraps this in duplicate_clusters().
+ *
+ * See the design-notes block at the top of cluster.c and doc/cluster.md.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef NEARDUP_CLUSTER_H
+#define NEARDUP_CLUSTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sketch.h"
+
+/*
+ * LSH bands of two consecutive slots each: ND_CLUSTER_BANDS bands on slots
+ * (2j, 2j+1), and, when containment edges are wanted, ND_CLUSTER_BANDS - 1
+ * more on slots (2j+1, 2j+2).  ND_CLUSTER_ALL_BANDS counts both sets.
+ */
+#define ND_CLUSTER_BANDS (ND_SKETCH_SLOTS / 2)
+#define ND_CLUSTER_ALL_BANDS (2 * ND_CLUSTER_BANDS - 1)
+
+/* Buckets up to this size are verified pair by pair. */
+#define ND_CLUSTER_SMALL_RUN 16
+
+/* Larger buckets: each member is verified against up to this many leaders. */
+#define ND_CLUSTER_LEADERS 16
+
+/* Most rows one call can cluster (row indexes are 32-bit). */
+#define ND_CLUSTER_MAX_ROWS ((size_t) UINT32_MAX - 1)
+
+/*
+ * When two sketches are joined by an edge.  Both thresholds are compared
+ * in single precision, as the SQL operators % and <% compare them:
+ *	 (float) similarity(a, b) >= sim_threshold, or
+ *	 use_containment and (float) containment(a, b) >= cont_threshold or
+ *	 (float) containment(b, a) >= cont_threshold.
+ */
+typedef struct NdEdgeRule
+{
+	float		sim_threshold;
+	bool		use_containment;
+	float		cont_threshold;
+} NdEdgeRule;
+
+/* Does the rule join a and b?  Same numbers as nd_sketch_similarity etc. */
+extern bool nd_cluster_edge(const NdSketch *a, const NdSketch *b,
+							const NdEdgeRule *rule);
+
+/*
+ * Union-find over 0..n-1 with union by rank and path halving; the arrays
+ * are caller-owned (n entries each).
+ */
+typedef struct NdUnionFind
+{
+	uint32_t   *parent;
+	uint8_t    *rank;
+	size_t		n;
+} NdUnionFind;
+
+extern void nd_uf_init(NdUnionFind *uf, uint32_t *parent, uint8_t *rank,
+					   size_t n);
+extern uint32_t nd_uf_find(NdUnionFind *uf, uint32_t x);
+/* Joins the sets of a and b; returns false if they were already one set. */
+extern bool nd_uf_union(NdUnionFind *uf, uint32_t a, uint32_t b);
+
+/*
+ * Sorts a[0..n) by bits [lo_bit, 64) (LSD radix, 11-bit digits, stable:
+ * equal keys keep their input order), using tmp[0..n) as scratch.
+ * Digits on which all elements agree cost one counting pass and no move.
+ */
+extern void nd_radix_sort_u64(uint64_t *a, uint64_t *tmp, size_t n,
+							  int lo_bit);
+
+/*
+ * The ND_CLUSTER_ALL_BANDS band keys of a sketch, for reference and tests:
+ * band j < ND_CLUSTER_BANDS hashes the densified values of slots 2j and
+ * 2j+1 to 32 bits, band ND_CLUSTER_BANDS + j those of slots 2j+1 and 2j+2.
+ * A slot's densified value is its own value if it is filled, else
+ * (d << 16 | value of the first filled slot d positions to its right,
+ * circularly): rotation densification (Shrivastava & Li 2014), so two
+ * sketches agree on a slot with probability about their resemblance even
+ * where both bins are empty.  Returns false (keys untouched) for a sketch
+ * with no filled slot, which has no band keys.
+ */
+extern bool nd_cluster_band_keys(const NdSketch *sk,
+								 uint32_t keys[ND_CLUSTER_ALL_BANDS]);
+
+/* Counters of one nd_cluster_run, for benchmarks and tests. */
+typedef struct NdClusterStats
+{
+	uint64_t	band_entries;	/* (row, band) keys sorted */
+	uint64_t	comparisons;	/* candidate pairs verified */
+	uint64_t	unions;			/* edges that merged two clusters */
+	uint64_t	big_runs;		/* buckets above ND_CLUSTER_SMALL_RUN */
+} NdClusterStats;
+
+/*
+ * Bytes of scratch nd_cluster_run needs for n rows (8-aligned).
+ */
+extern size_t nd_cluster_work_size(size_t n);
+
+/*
+ * Finds the edges among sk[0..n) (n <= ND_CLUSTER_MAX_ROWS) and joins
+ * them in uf (initialized by the caller, n rows).  Candidates come from
+ * the first ND_CLUSTER_BANDS bands, or from all of them when the rule uses
+ * containment.  Rows with no shingles
+ * are all joined together (their similarity is 1).  Row order decides
+ * which pairs of a large bucket are verified, so the same rows in the
+ * same order always give the same clusters.  work must hold
+ * nd_cluster_work_size(n) bytes, 8-aligned.  tick, if not NULL, is called
+ * regularly (at least once per band) and may longjmp out.  stats may be
+ * NULL.
+ */
+extern void nd_cluster_run(const NdSketch *const *sk, size_t n,
+						   const NdEdgeRule *rule, NdUnionFind *uf,
+						   void *work, NdClusterStats *stats,
+						   void (*tick) (void *), void *tick_arg);
+
+/* How a cluster's representative is chosen. */
+typedef enum NdRepRule
+{
+	ND_REP_FIRST,				/* the lowest row index */
+	ND_REP_LONGEST				/* the most tokens; ties: the lowest index */
+} NdRepRule;
+
+/*
+ * After nd_cluster_run: rep[i] = the representative row of i's cluster,
+ * size[rep[i]] = the number of rows of i's cluster (size is indexed by
+ * representative; other entries are 0), and order[0..n) = the rows
+ * sorted by (rep, row index), i.e. cluster by cluster, each cluster's rows
+ * in index order.  tmp must hold n entries.  Compresses uf's paths.
+ */
+extern void nd_cluster_finish(NdUnionFind *uf, const NdSketch *const *sk,
+							  size_t n, NdRepRule rule, uint32_t *rep,
+							  uint32_t *size, uint32_t *order, uint32_t *tmp);
+
+#endif							/* NEARDUP_CLUSTER_H */

@@ -1,0 +1,99 @@
+/*-------------------------------------------------------------------------
+ *
+ * fpio.h
+ *	  The fingerprint value (NdFingerprint) and its text form: parsing,
+ *	  formatting and validation.  Pure C99: no PostgreSQL headers, no
+ *	  locale, no heap, so it can be unit-tested and fuzzed without a
+ *	  server.  src/fingerprint.c wraps these in the type's I/O functions.
+ *
+ * Text form (canonical, round-trips exactly):
+ *
+ *		V:W:K:T:N:HHHHHHHHHHHHHHHH:SSSS...SSSS
+ *
+ * V format version, W shingle size, K slots, T tokens, N shingles, all
+ * decimal without sign or leading zeros; H the 16 hex digits of the exact
+ * hash; S the K slots as 4 hex digits each (ffff = empty bin).  Hex is
+ * written in lowercase and read in either case; spaces, tabs, CR and LF
+ * around the value are ignored.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef NEARDUP_FPIO_H
+#define NEARDUP_FPIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sketch.h"
+
+/* Format version written into every fingerprint. */
+#define ND_FP_VERSION 1
+
+/*
+ * A fingerprint: a fixed-size (536 bytes) value with no padding and no
+ * pointers, stored as is by the SQL type (src/neardup.h).
+ *
+ * version		format version (ND_FP_VERSION); a fingerprint of another
+ *				version is never compared silently
+ * shingle_size	words per shingle (ND_SHINGLE_MIN .. ND_SHINGLE_MAX)
+ * nslots		sketch slots (ND_SKETCH_SLOTS)
+ * reserved		zero
+ * sketch		what sketch.c computes: the 64-bit hash of the normalized
+ *				token stream (equal for exact duplicates), the shingle and
+ *				token counts, and the one-permutation MinHash slots
+ *				(ND_SLOT_EMPTY for an empty bin)
+ */
+typedef struct NdFingerprint
+{
+	uint8_t		version;
+	uint8_t		shingle_size;
+	uint16_t	nslots;
+	uint32_t	reserved;
+	NdSketch	sketch;
+} NdFingerprint;
+
+/* C99 static assertion: the layout above has no padding. */
+typedef char nd_fp_layout_check[(sizeof(NdFingerprint) == 24 + 2 * ND_SKETCH_SLOTS &&
+								 offsetof(NdFingerprint, sketch) == 8) ? 1 : -1];
+
+/*
+ * Longest text nd_fp_format can produce, for any bytes in the struct
+ * (every header field at its widest), without the terminating NUL.
+ */
+#define ND_FP_TEXT_MAXLEN \
+	(3 + 1 + 3 + 1 + 5 + 1 + 10 + 1 + 10 + 1 + 16 + 1 + 4 * ND_SKETCH_SLOTS)
+
+/* A detail buffer of this size never truncates a sentence. */
+#define ND_FP_DETAIL_LEN 128
+
+/*
+ * Parses the NUL-terminated text form str into *out.  Returns true if str
+ * is a well-formed text form of a fingerprint that nd_fp_check accepts.
+ * Otherwise returns false and, if detail is not NULL, writes a sentence
+ * saying what is wrong (for errdetail) into detail[0..detail_len), cut to
+ * fit and NUL-terminated; *out is then partly written.  The header fields
+ * are validated before the slots are read.  Reads str only up to its NUL.
+ */
+extern bool nd_fp_parse(const char *str, NdFingerprint *out,
+						char *detail, size_t detail_len);
+
+/*
+ * Writes the canonical text form of *fp (lowercase hex) and a NUL into
+ * buf, which must hold ND_FP_TEXT_MAXLEN + 1 bytes; returns its length.
+ * Defined for any bytes in *fp; only a valid fingerprint's text parses
+ * back.
+ */
+extern size_t nd_fp_format(const NdFingerprint *fp, char *buf);
+
+/*
+ * Checks *fp for everything neardup guarantees of the values it computes:
+ * supported version, shingle size and slot count, reserved field zero,
+ * shingle count consistent with the token count, filled slots consistent
+ * with the shingle count, and the exact hash of an empty text.  Returns
+ * true when valid; else false with a sentence in detail as nd_fp_parse.
+ */
+extern bool nd_fp_check(const NdFingerprint *fp, char *detail,
+						size_t detail_len);
+
+#endif							/* NEARDUP_FPIO_H */

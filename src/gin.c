@@ -1,0 +1,366 @@
+/*-------------------------------------------------------------------------
+ *
+ * gin.c
+ *	  gin_fingerprint_ops: a GIN operator class for fingerprints that
+ *	  answers % (similarity at or above neardup.similarity_threshold) at
+ *	  any threshold chosen at query time, and = (identical fingerprints).
+ *
+ * Design notes
+ * ------------
+ * Keys.  The first bands * rows slots of the sketch are cut into `bands`
+ * bands of `rows` consecutive slots.  A band whose slots are all non-empty
+ * yields one int4 key: the band number in the high bits and `bits` bits of
+ * a hash of (band, slot values) in the low bits.  A band with an empty slot
+ * yields no key (an empty bin carries no evidence; indexing it would make
+ * short texts look alike).  A text with no shingles at all yields the one
+ * reserved key ND_GIN_EMPTY_KEY, so that empty texts find each other.
+ * A text whose first bands * rows slots are all empty in every band has no
+ * key; GIN records it as an empty item.  The keys depend only on the
+ * fingerprint and the three options, never on the threshold: one index
+ * serves every threshold.
+ *
+ * Why it works.  For a bin where the union of two shingle sets is not
+ * empty, the two slots are equal with probability J (the resemblance);
+ * given that the query's slot is not empty the probability is at least J.
+ * A full band of the query therefore matches the candidate's band with
+ * probability at least J^rows, and the number of matching bands among the
+ * query's n full bands is (nearly) Binomial(n, J^rows).  Conditioned on
+ * the full-sketch estimate s that recheck computes, the matching bands
+ * among the indexed slots are a sample of the sketch's slots, so the same
+ * bound holds with J replaced by s.
+ *
+ * Query.  At scan start extractQuery reads neardup.similarity_threshold t
+ * and asks for at least m of the query's n keys, m the largest count with
+ * P(Binomial(n, t^rows) >= m) >= 1 - ND_GIN_MISS_RATE: a pair whose
+ * estimate is t is missed with probability at most about ND_GIN_MISS_RATE,
+ * one with a higher estimate much less often.  m is at least 1; so a query
+ * with very few full bands (a text of a few dozen words) can miss more
+ * than that rate (doc/index.md has the numbers).  The consistent functions
+ * count matching keys and always ask for a recheck, which computes the
+ * real estimate: every row returned satisfies the operator.
+ *
+ * For = every key of the query must match (identical fingerprints have
+ * identical keys); a query with no keys looks at the items with no keys.
+ * Recheck compares the fingerprints.
+ *
+ * Size.  Each key of a row costs one posting-list entry, 1-4 bytes once
+ * GIN compresses it, and `bits` bounds the number of distinct keys per
+ * band (2^bits), i.e. the entry-tuple overhead.  Defaults: 32 bands of 1
+ * row and 16 bits; doc/index.md has the measurements behind them.
+ *
+ * Containment (<%, %>) is not indexed: a short text inside a long one
+ * shares few slots with it (about |A| / |B| of them), so no count of
+ * matching keys bounds containment from below.  See doc/index.md for the
+ * fallback.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/gin.h"
+#include "access/reloptions.h"
+#include "fmgr.h"
+
+#include "index_common.h"
+
+PG_FUNCTION_INFO_V1(fingerprint_gin_extract_value);
+PG_FUNCTION_INFO_V1(fingerprint_gin_extract_query);
+PG_FUNCTION_INFO_V1(fingerprint_gin_consistent);
+PG_FUNCTION_INFO_V1(fingerprint_gin_triconsistent);
+PG_FUNCTION_INFO_V1(fingerprint_gin_options);
+
+/* Opclass options and their defaults. */
+#define ND_GIN_BANDS_DEFAULT	32
+#define ND_GIN_ROWS_DEFAULT		1
+#define ND_GIN_BITS_DEFAULT		16
+#define ND_GIN_BITS_MIN			4
+#define ND_GIN_BITS_MAX			23	/* band 255 << 23 still fits an int4 */
+
+/* Chance of missing a pair whose estimate is exactly the threshold. */
+#define ND_GIN_MISS_RATE		0.02
+
+/* The key of a text with no shingles; band keys are never negative. */
+#define ND_GIN_EMPTY_KEY		(-1)
+
+typedef struct NdGinOptions
+{
+	int32		vl_len_;		/* varlena header (do not touch directly!) */
+	int			bands;
+	int			rows;
+	int			bits;
+} NdGinOptions;
+
+/* What extractQuery hands to the consistent functions. */
+typedef struct NdGinQuery
+{
+	StrategyNumber strategy;
+	int			nkeys;
+	int			need;			/* keys that must match */
+} NdGinQuery;
+
+static void
+gin_options_validate(void *parsed, relopt_value *vals, int nvals)
+{
+	NdGinOptions *o = (NdGinOptions *) parsed;
+
+	if (o->bands * o->rows > ND_SKETCH_SLOTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("bands * rows must not exceed %d", ND_SKETCH_SLOTS),
+				 errdetail("The options ask for %d bands of %d rows, %d slots.",
+						   o->bands, o->rows, o->bands * o->rows),
+				 errhint("Lower bands or rows.")));
+}
+
+/*
+ * options(internal): declares the opclass options bands, rows and bits
+ * (CREATE INDEX ... USING gin (fp gin_fingerprint_ops (bands = 32))).
+ */
+Datum
+fingerprint_gin_options(PG_FUNCTION_ARGS)
+{
+	local_relopts *relopts = (local_relopts *) PG_GETARG_POINTER(0);
+
+	init_local_reloptions(relopts, sizeof(NdGinOptions));
+	add_local_int_reloption(relopts, "bands",
+							"number of LSH bands (index keys per row at most)",
+							ND_GIN_BANDS_DEFAULT, 1, ND_SKETCH_SLOTS,
+							offsetof(NdGinOptions, bands));
+	add_local_int_reloption(relopts, "rows",
+							"sketch slots per band",
+							ND_GIN_ROWS_DEFAULT, 1, 16,
+							offsetof(NdGinOptions, rows));
+	add_local_int_reloption(relopts, "bits",
+							"bits of each band's key value (at most 2^bits keys per band)",
+							ND_GIN_BITS_DEFAULT, ND_GIN_BITS_MIN, ND_GIN_BITS_MAX,
+							offsetof(NdGinOptions, bits));
+	register_reloptions_validator(relopts, gin_options_validate);
+	PG_RETURN_VOID();
+}
+
+/* The options of the index being used, or the defaults. */
+static void
+gin_get_options(FunctionCallInfo fcinfo, int *bands, int *rows, int *bits)
+{
+	*bands = ND_GIN_BANDS_DEFAULT;
+	*rows = ND_GIN_ROWS_DEFAULT;
+	*bits = ND_GIN_BITS_DEFAULT;
+	if (PG_HAS_OPCLASS_OPTIONS())
+	{
+		NdGinOptions *o = (NdGinOptions *) PG_GET_OPCLASS_OPTIONS();
+
+		*bands = o->bands;
+		*rows = o->rows;
+		*bits = o->bits;
+	}
+}
+
+/*
+ * Fills keys[] (room for bands + 1) with the keys of fp and returns how
+ * many there are.
+ */
+static int
+gin_band_keys(const Fingerprint *fp, int bands, int rows, int bits,
+			  int32 *keys)
+{
+	const uint16 *slots = fp->sketch.slots;
+	int			n = 0;
+
+	if (fp->sketch.nshingles == 0)
+	{
+		keys[0] = ND_GIN_EMPTY_KEY;
+		return 1;
+	}
+	for (int j = 0; j < bands; j++)
+	{
+		uint64		h = nd_mix64(UINT64CONST(0x6E64676962616E64) ^ (uint64) j);
+		bool		full = true;
+
+		for (int r = 0; r < rows; r++)
+		{
+			uint16		v = slots[j * rows + r];
+
+			if (v == ND_SLOT_EMPTY)
+			{
+				full = false;
+				break;
+			}
+			h = nd_mix64(h ^ v);
+		}
+		if (full)
+			keys[n++] = (int32) (((uint32) j << bits) |
+								 (uint32) (h >> (64 - bits)));
+	}
+	return n;
+}
+
+/*
+ * The least number of matching bands to ask of a query with n full bands
+ * at similarity threshold t: the largest m >= 1 (m <= n) such that
+ * P(Binomial(n, t^rows) >= m) >= 1 - ND_GIN_MISS_RATE, or 0 when t is 0
+ * (every row qualifies).
+ */
+static int
+gin_needed_bands(int n, int rows, double t)
+{
+	double		p,
+				cdf = 0.0;
+
+	if (t <= 0.0 || n == 0)
+		return 0;
+	p = pow(t, rows);
+	if (p >= 1.0)
+		return n;
+	for (int k = 0; k < n; k++)
+	{
+		double		lpmf = lgamma(n + 1.0) - lgamma(k + 1.0) - lgamma(n - k + 1.0) +
+			k * log(p) + (n - k) * log1p(-p);
+
+		cdf += exp(lpmf);
+		if (cdf > ND_GIN_MISS_RATE)
+			return Max(k, 1);
+	}
+	return n;
+}
+
+/* extractValue(fingerprint, internal nkeys, internal nullFlags) */
+Datum
+fingerprint_gin_extract_value(PG_FUNCTION_ARGS)
+{
+	Fingerprint *fp = PG_GETARG_FINGERPRINT_P(0);
+	int32	   *nkeys = (int32 *) PG_GETARG_POINTER(1);
+	int			bands,
+				rows,
+				bits;
+	int32	   *keys;
+	Datum	   *entries;
+	int			n;
+
+	gin_get_options(fcinfo, &bands, &rows, &bits);
+	keys = palloc((bands + 1) * sizeof(int32));
+	n = gin_band_keys(fp, bands, rows, bits, keys);
+	entries = palloc(Max(n, 1) * sizeof(Datum));
+	for (int i = 0; i < n; i++)
+		entries[i] = Int32GetDatum(keys[i]);
+	pfree(keys);
+	*nkeys = n;
+	PG_RETURN_POINTER(entries);
+}
+
+/*
+ * extractQuery(fingerprint, internal nkeys, int2 strategy, internal
+ * pmatch, internal extra_data, internal nullFlags, internal searchMode)
+ *
+ * Reads neardup.similarity_threshold now, at scan start.
+ */
+Datum
+fingerprint_gin_extract_query(PG_FUNCTION_ARGS)
+{
+	Fingerprint *fp = PG_GETARG_FINGERPRINT_P(0);
+	int32	   *nkeys = (int32 *) PG_GETARG_POINTER(1);
+	StrategyNumber strategy = PG_GETARG_UINT16(2);
+	Pointer   **extra_data = (Pointer **) PG_GETARG_POINTER(4);
+	int32	   *searchMode = (int32 *) PG_GETARG_POINTER(6);
+	int			bands,
+				rows,
+				bits;
+	int32	   *keys;
+	Datum	   *entries;
+	NdGinQuery *q;
+	int			n;
+
+	gin_get_options(fcinfo, &bands, &rows, &bits);
+	keys = palloc((bands + 1) * sizeof(int32));
+	n = gin_band_keys(fp, bands, rows, bits, keys);
+
+	q = palloc(sizeof(NdGinQuery));
+	q->strategy = strategy;
+	q->nkeys = n;
+	switch (strategy)
+	{
+		case ND_STRATEGY_SIMILAR:
+			if (NeardupSimilarityThreshold <= 0.0)
+				q->need = 0;	/* every row qualifies */
+			else if (n == 1 && keys[0] == ND_GIN_EMPTY_KEY)
+				q->need = 1;	/* only empty texts are similar to it */
+			else
+				q->need = gin_needed_bands(n, rows, NeardupSimilarityThreshold);
+			if (q->need == 0)
+			{
+				/*
+				 * Threshold 0, or a non-empty text with no full band: no
+				 * key can bound the similarity, look at every row.
+				 */
+				n = 0;
+				*searchMode = GIN_SEARCH_MODE_ALL;
+			}
+			break;
+		case ND_STRATEGY_EQUAL:
+			q->need = n;
+			if (n == 0)
+				*searchMode = GIN_SEARCH_MODE_INCLUDE_EMPTY;
+			break;
+		default:
+			elog(ERROR, "unrecognized strategy number: %d", strategy);
+	}
+
+	entries = palloc(Max(n, 1) * sizeof(Datum));
+	*extra_data = palloc(Max(n, 1) * sizeof(Pointer));
+	for (int i = 0; i < n; i++)
+	{
+		entries[i] = Int32GetDatum(keys[i]);
+		(*extra_data)[i] = (Pointer) q;
+	}
+	pfree(keys);
+	*nkeys = n;
+	PG_RETURN_POINTER(entries);
+}
+
+/*
+ * consistent(internal check, int2 strategy, fingerprint query, int4 nkeys,
+ * internal extra_data, internal recheck, internal queryKeys, internal
+ * nullFlags): true when enough keys match; always with recheck.
+ */
+Datum
+fingerprint_gin_consistent(PG_FUNCTION_ARGS)
+{
+	bool	   *check = (bool *) PG_GETARG_POINTER(0);
+	int32		nkeys = PG_GETARG_INT32(3);
+	Pointer    *extra_data = (Pointer *) PG_GETARG_POINTER(4);
+	bool	   *recheck = (bool *) PG_GETARG_POINTER(5);
+	NdGinQuery *q;
+	int			hits = 0;
+
+	*recheck = true;
+	if (nkeys <= 0)
+		PG_RETURN_BOOL(true);	/* full scan or empty items: recheck all */
+	q = (NdGinQuery *) extra_data[0];
+	for (int i = 0; i < nkeys; i++)
+		hits += check[i] ? 1 : 0;
+	PG_RETURN_BOOL(hits >= q->need);
+}
+
+/*
+ * triConsistent(internal check, int2 strategy, fingerprint query, int4
+ * nkeys, internal extra_data, internal queryKeys, internal nullFlags):
+ * GIN_FALSE when even the undecided keys cannot reach the count, else
+ * GIN_MAYBE (never GIN_TRUE: the estimate must be rechecked).
+ */
+Datum
+fingerprint_gin_triconsistent(PG_FUNCTION_ARGS)
+{
+	GinTernaryValue *check = (GinTernaryValue *) PG_GETARG_POINTER(0);
+	int32		nkeys = PG_GETARG_INT32(3);
+	Pointer    *extra_data = (Pointer *) PG_GETARG_POINTER(4);
+	NdGinQuery *q;
+	int			possible = 0;
+
+	if (nkeys <= 0)
+		PG_RETURN_GIN_TERNARY_VALUE(GIN_MAYBE);
+	q = (NdGinQuery *) extra_data[0];
+	for (int i = 0; i < nkeys; i++)
+		possible += (check[i] != GIN_FALSE) ? 1 : 0;
+	PG_RETURN_GIN_TERNARY_VALUE(possible >= q->need ? GIN_MAYBE : GIN_FALSE);
+}

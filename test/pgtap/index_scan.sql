@@ -1,0 +1,103 @@
+-- Index scans against sequential scans on a generated table:
+-- gin_fingerprint_ops (= exact, % never wrong and recall >= 0.95 at
+-- thresholds 0.3, 0.5, 0.8), gist_fingerprint_ops (exact % and top-k).
+BEGIN;
+SELECT plan(16);
+
+CREATE FUNCTION pg_temp.doc(seed int, nwords int, edit int) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT string_agg(CASE WHEN edit > 0 AND k % edit = 0
+				THEN 'x' || abs(hashint4(seed * 7919 + k)) % 100000
+				ELSE 'w' || abs(hashint4(seed * 100003 + k)) % 3000 END,
+			' ' ORDER BY k)
+	  FROM generate_series(1, nwords) k
+$$;
+CREATE TEMP TABLE docs (id int PRIMARY KEY, fp fingerprint);
+INSERT INTO docs SELECT g, fingerprint(pg_temp.doc(g, 20 + (g * 37) % 600, 0)) FROM generate_series(1, 600) g;
+INSERT INTO docs SELECT 1000 * e + g, fingerprint(pg_temp.doc(g, 20 + (g * 37) % 600, e))
+  FROM generate_series(1, 150) g, unnest(ARRAY[5, 7, 9, 12, 20, 40]) e;
+INSERT INTO docs VALUES (90001, fingerprint(text '')), (90002, fingerprint(text 'x'));
+ANALYZE docs;
+
+CREATE FUNCTION pg_temp.pairs(op text, use_index bool)
+RETURNS TABLE (qid int, id int) LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM set_config('enable_seqscan', (NOT use_index)::text, true);
+	PERFORM set_config('enable_indexscan', use_index::text, true);
+	PERFORM set_config('enable_bitmapscan', use_index::text, true);
+	RETURN QUERY EXECUTE format(
+		'SELECT q.id, d.id FROM docs q CROSS JOIN LATERAL
+			(SELECT d.id FROM docs d WHERE d.fp %s q.fp) d', op);
+	PERFORM set_config('enable_seqscan', 'on', true);
+	PERFORM set_config('enable_indexscan', 'on', true);
+	PERFORM set_config('enable_bitmapscan', 'on', true);
+END $$;
+CREATE FUNCTION pg_temp.recall(t float8) RETURNS numeric LANGUAGE plpgsql AS $$
+DECLARE s bigint; hit bigint;
+BEGIN
+	PERFORM set_config('neardup.similarity_threshold', t::text, true);
+	CREATE TEMP TABLE ps AS SELECT * FROM pg_temp.pairs('%', false);
+	CREATE TEMP TABLE pi AS SELECT * FROM pg_temp.pairs('%', true);
+	SELECT count(*) INTO s FROM ps;
+	SELECT count(*) INTO hit FROM pi JOIN ps USING (qid, id);
+	IF EXISTS (SELECT * FROM pi EXCEPT SELECT * FROM ps) THEN
+		hit := -1;				/* a row the operator rejects */
+	END IF;
+	DROP TABLE ps, pi;
+	RETURN round(hit::numeric / s, 4);
+END $$;
+
+CREATE FUNCTION pg_temp.plan(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE r text; res text := '';
+BEGIN
+	PERFORM set_config('enable_seqscan', 'off', true);
+	FOR r IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
+		res := res || r || E'\n';
+	END LOOP;
+	PERFORM set_config('enable_seqscan', 'on', true);
+	RETURN res;
+END $$;
+
+-- GIN
+CREATE INDEX docs_gin ON docs USING gin (fp);
+SELECT matches(pg_temp.plan('SELECT id FROM docs WHERE fp % (SELECT fp FROM docs WHERE id = 1)'),
+	'Bitmap Index Scan on docs_gin', 'GIN: % uses a bitmap index scan');
+SELECT matches(pg_temp.plan('SELECT id FROM docs WHERE fp = (SELECT fp FROM docs WHERE id = 1)'),
+	'Bitmap Index Scan on docs_gin', 'GIN: = uses a bitmap index scan');
+SELECT set_eq('SELECT * FROM pg_temp.pairs(''='', true)', 'SELECT * FROM pg_temp.pairs(''='', false)',
+	'GIN: = returns exactly what a sequential scan returns');
+SELECT cmp_ok(pg_temp.recall(0.3), '>=', 0.95, 'GIN: % at 0.3 returns only matches, recall >= 0.95');
+SELECT cmp_ok(pg_temp.recall(0.5), '>=', 0.95, 'GIN: % at 0.5 returns only matches, recall >= 0.95');
+SELECT cmp_ok(pg_temp.recall(0.8), '>=', 0.95, 'GIN: % at 0.8 returns only matches, recall >= 0.95');
+SELECT cmp_ok((SELECT count(*) FROM pg_temp.pairs('%', false)), '>', (SELECT count(*) + 500 FROM docs),
+	'the table has near-duplicates to find');
+-- maintenance through the pending list, UPDATE, DELETE
+INSERT INTO docs SELECT 50000 + g, fingerprint(pg_temp.doc(g, 300, 8)) FROM generate_series(1, 60) g;
+UPDATE docs SET fp = fingerprint(pg_temp.doc(id, 200, 0)) WHERE id BETWEEN 5001 AND 5050;
+DELETE FROM docs WHERE id BETWEEN 7001 AND 7050;
+SELECT cmp_ok(pg_temp.recall(0.5), '>=', 0.95, 'GIN: after INSERT/UPDATE/DELETE, recall >= 0.95');
+SELECT set_eq('SELECT * FROM pg_temp.pairs(''='', true)', 'SELECT * FROM pg_temp.pairs(''='', false)',
+	'GIN: after INSERT/UPDATE/DELETE, = is still exact');
+DROP INDEX docs_gin;
+
+-- GiST
+CREATE INDEX docs_gist ON docs USING gist (fp gist_fingerprint_ops (siglen = 128));
+SELECT matches(pg_temp.plan('SELECT id FROM docs ORDER BY fp <-> (SELECT fp FROM docs WHERE id = 1) LIMIT 10'),
+	'Index (Only )?Scan using docs_gist', 'GiST: ORDER BY <-> LIMIT uses an index scan');
+SELECT is(pg_temp.recall(0.3), 1.0000, 'GiST: % at 0.3 is exact');
+SELECT is(pg_temp.recall(0.8), 1.0000, 'GiST: % at 0.8 is exact');
+SELECT set_eq('SELECT * FROM pg_temp.pairs(''='', true)', 'SELECT * FROM pg_temp.pairs(''='', false)',
+	'GiST: = returns exactly what a sequential scan returns');
+SET LOCAL enable_seqscan = off;
+SELECT is((SELECT count(*) FROM docs q WHERE q.id % 7 = 0 AND
+		(SELECT array_agg(d ORDER BY d) FROM (SELECT fp <-> q.fp AS d FROM docs ORDER BY fp <-> q.fp LIMIT 10) x)
+		IS DISTINCT FROM
+		(SELECT array_agg(d ORDER BY d) FROM (SELECT similarity_d FROM (SELECT 1::real - similarity(fp, q.fp) AS similarity_d FROM docs) y ORDER BY 1 LIMIT 10) x(d))),
+	0::bigint, 'GiST: top-10 distances equal the exact ranking by similarity()');
+RESET enable_seqscan;
+SELECT lives_ok($$INSERT INTO docs VALUES (99999, fingerprint(repeat('long article text ', 50000)))$$,
+	'GiST: a very long article is indexed');
+SELECT lives_ok('REINDEX INDEX docs_gist', 'GiST: REINDEX');
+
+SELECT * FROM finish();
+ROLLBACK;
