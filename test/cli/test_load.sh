@@ -60,7 +60,8 @@ printf 'Locked Headline\nA body nobody may read.\n' > "$work/locked.txt"; chmod 
 mkdir "$work/dir.txt"
 args=("$work/empty.txt" "$work/latin1.txt" "$work/missing.txt" "$work/good.txt" "$work/locked.txt")
 if [ "$(id -u)" -eq 0 ]; then	# root reads any file: run the loader as postgres
-	out=$(cd / && runuser -u postgres -- env PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" "$load" -d "$db" "${args[@]}" 2>&1); rc=$?
+	cp "$load" "$work/neardup-load"; chmod 755 "$work/neardup-load"	# the clone may be out of its reach
+	out=$(cd / && runuser -u postgres -- env PGHOST="$PGHOST" PGPORT="$PGPORT" PGUSER="$PGUSER" "$work/neardup-load" -d "$db" "${args[@]}" 2>&1); rc=$?
 else
 	out=$("$load" -d "$db" "${args[@]}" 2>&1); rc=$?
 fi
