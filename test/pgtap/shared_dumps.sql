@@ -4,7 +4,7 @@
 \set ON_ERROR_STOP 1
 \set shared `test -f ../shared/dumps/000_7e0565da9356d275.txt && echo true || echo false`
 BEGIN;
-SELECT plan(16);
+SELECT plan(17);
 CREATE TEMP TABLE d (name text PRIMARY KEY, content text);
 \if :shared
 \set c0 `cat ../shared/dumps/000_7e0565da9356d275.txt`
@@ -59,8 +59,17 @@ SELECT is((SELECT array_agg(y.name || '#' || y.ordinal ORDER BY y.name, y.ordina
 SELECT is((SELECT array_agg(x.name || '#' || x.ordinal ORDER BY x.name, x.ordinal)
 	FROM f x, f y WHERE y.name = '002' AND x.name <> '002' AND x.fp %> y.fp), ARRAY['000#1', '001#1'],
 	'%> finds the same pairs from the other side');
+
+-- Clusters: the two copies and the rewrite (linked by containment) are one
+-- cluster with 000#1 as representative; every other article is alone.
+CREATE TEMP TABLE fk AS SELECT row_number() OVER (ORDER BY name, ordinal) AS id, name, ordinal, fp FROM f;
+SELECT is((SELECT array_agg(k.name || '#' || k.ordinal || ':' || c.cluster_size || ':' || c.is_representative
+		ORDER BY k.name, k.ordinal)
+	FROM duplicate_clusters('fk', 'id', 'fp', NULL, 0.5) c JOIN fk k ON k.id = c.key),
+	ARRAY['000#1:3:true', '000#2:1:true', '000#3:1:true', '000#4:1:true', '001#1:3:false', '001#2:1:true', '002#1:3:false'],
+	'duplicate_clusters: 000#1, 001#1 and the rewrite 002#1 form one cluster; the rest are alone');
 \else
-SELECT skip('../shared/dumps is not present', 16);
+SELECT skip('../shared/dumps is not present', 17);
 \endif
 SELECT * FROM finish();
 ROLLBACK;
