@@ -103,7 +103,7 @@
 
 /*
  * The k-gram hash, computed rolling.  Must equal nd_shingle_hash (sketch.c):
- * fmix64(t[0]*B^(k-1) + ... + t[k-1]) with the same B; test_passage.c
+ * nd_fmix64(t[0]*B^(k-1) + ... + t[k-1]) with the same B; test_passage.c
  * checks that it does.
  */
 #define GRAM_B	UINT64_C(0x9E3779B97F4A7C15)
@@ -117,16 +117,6 @@
 /* No next occurrence in a chain. */
 #define NO_NEXT UINT32_MAX
 
-static inline uint64_t
-fmix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= UINT64_C(0xFF51AFD7ED558CCD);
-	h ^= h >> 33;
-	h *= UINT64_C(0xC4CEB9FE1A85EC53);
-	h ^= h >> 33;
-	return h;
-}
 
 /* B^k mod 2^64. */
 static uint64_t
@@ -288,7 +278,7 @@ index_build(const Tok *b, size_t ngrams, int k, const NdAllocator *al,
 		if (j >= (size_t) k)
 			sum -= b[j - k].hash * bk;
 		if (j + 1 >= (size_t) k)
-			ix->kh[j + 1 - k] = fmix64(sum);
+			ix->kh[j + 1 - k] = nd_fmix64(sum);
 	}
 
 	for (j = ngrams; j-- > 0;)
@@ -414,7 +404,7 @@ nd_shared_passages(const char *a, size_t alen, const char *b, size_t blen,
 			if (i < resume)
 				continue;
 
-			for (j = index_find(&ix, fmix64(sum));
+			for (j = index_find(&ix, nd_fmix64(sum));
 				 j != NO_NEXT && tries < ND_PASSAGE_MAX_CANDIDATES;
 				 j = ix.next[j], tries++)
 			{
@@ -567,7 +557,7 @@ winnow_token(void *arg, const char *tok, size_t len)
 	wn->sum = sum;
 	wn->ntokens = n + 1;
 	if (n + 1 >= (size_t) wn->k)
-		winnow_gram(wn, fmix64(sum), n + 1 - (size_t) wn->k);
+		winnow_gram(wn, nd_fmix64(sum), n + 1 - (size_t) wn->k);
 }
 
 /* Runs the winnower wn over s[0..len); k and w must be valid. */

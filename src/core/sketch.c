@@ -16,7 +16,7 @@
  * strings: with B an odd 64-bit constant,
  *
  *		S = t[0]*B^(w-1) + t[1]*B^(w-2) + ... + t[w-1]	(mod 2^64)
- *		h = fmix64(S)									(murmur3's finalizer)
+ *		h = nd_fmix64(S)									(murmur3's finalizer)
  *
  * B^k are distinct odd multipliers, one per position (B = 5 mod 8 has
  * multiplicative order 2^62), so the order of the words matters: "a b" and
@@ -111,17 +111,6 @@ typedef struct ShingleState
 	void	   *fn_arg;
 } ShingleState;
 
-/* murmur3's 64-bit finalizer: a bijection with full avalanche. */
-static inline uint64_t
-fmix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= UINT64_C(0xFF51AFD7ED558CCD);
-	h ^= h >> 33;
-	h *= UINT64_C(0xC4CEB9FE1A85EC53);
-	h ^= h >> 33;
-	return h;
-}
 
 /* Stores v little-endian at p, whatever the host byte order. */
 static inline void
@@ -177,7 +166,7 @@ sketch_token(void *arg, const char *tok, size_t len)
 	ShingleState *st = arg;
 
 	if (shingle_step(st, XXH3_64bits_withSeed(tok, len, ND_TOKEN_SEED)))
-		sketch_add(st->slots, fmix64(st->sum));
+		sketch_add(st->slots, nd_fmix64(st->sum));
 }
 
 static void
@@ -186,7 +175,7 @@ hash_token(void *arg, const char *tok, size_t len)
 	ShingleState *st = arg;
 
 	if (shingle_step(st, XXH3_64bits_withSeed(tok, len, ND_TOKEN_SEED)))
-		st->fn(st->fn_arg, fmix64(st->sum));
+		st->fn(st->fn_arg, nd_fmix64(st->sum));
 }
 
 static void
@@ -217,7 +206,7 @@ state_finish(ShingleState *st, uint64_t *shortp)
 
 	if (st->ntokens > 0 && st->ntokens < st->w)
 	{
-		*shortp = fmix64(st->sum);
+		*shortp = nd_fmix64(st->sum);
 		return true;
 	}
 	return false;
@@ -237,7 +226,7 @@ nd_shingle_hash(const uint64_t *t, int n)
 
 	for (i = 0; i < n; i++)
 		sum = sum * SHINGLE_B + t[i];
-	return fmix64(sum);
+	return nd_fmix64(sum);
 }
 
 bool

@@ -53,6 +53,18 @@ typedef struct NdSketch
 	uint16_t	slots[ND_SKETCH_SLOTS]; /* per-bin minimum, ND_SLOT_EMPTY */
 } NdSketch;
 
+/* murmur3's 64-bit finalizer: a bijection with full avalanche. */
+static inline uint64_t
+nd_fmix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= UINT64_C(0xFF51AFD7ED558CCD);
+	h ^= h >> 33;
+	h *= UINT64_C(0xC4CEB9FE1A85EC53);
+	h ^= h >> 33;
+	return h;
+}
+
 /* Is w an accepted shingle size? */
 static inline bool
 nd_shingle_size_valid(int w)
