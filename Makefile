@@ -60,6 +60,10 @@ EXTRA_CLEAN = test/unit/bin
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS tracks no header dependencies: rebuild every object when any of our
+# headers changes (text_template.h and unicode_tables.h included).
+$(OBJS): $(wildcard $(srcdir)/src/*.h $(srcdir)/src/core/*.h)
+
 .PHONY: unitcheck
 unitcheck:
 	$(MAKE) -C test/unit check

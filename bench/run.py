@@ -184,6 +184,23 @@ def recall_at_10(results, truth_by_q, qids, t):
     return (hit / tot if tot else None), tot
 
 
+def recall_vs_exact(got, exact):
+    """recall@10 of an index top-10 against the exact top-10 (sequential
+    scan) over the queries both completed: all ten, and only the exact
+    neighbours with similarity >= 0.1 (below that the ranking is noise)."""
+    hit = tot = hit1 = tot1 = 0
+    for q, ex in exact.items():
+        if q not in got:
+            continue
+        g = {x for x, _ in got[q]}
+        hit += sum(1 for x, _ in ex if x in g)
+        tot += len(ex)
+        hit1 += sum(1 for x, s in ex if s >= 0.1 and x in g)
+        tot1 += sum(1 for x, s in ex if s >= 0.1)
+    return {"queries": sum(1 for q in exact if q in got), "all": hit / tot if tot else None,
+            "sim_ge_0.1": hit1 / tot1 if tot1 else None, "neighbours_sim_ge_0.1": tot1}
+
+
 def f1(p, r):
     if not p or not r:
         return 0.0
@@ -204,6 +221,7 @@ class Bench:
         self.truth_path = os.path.join(a.corpus, "truth.tsv")
         if a.queries:
             self.qids = self.qids[:a.queries]
+        self.trgm_ids, self.trgm_qids = None, self.qids
 
     def step(self, name, value):
         self.res["steps"][name] = value
@@ -248,14 +266,14 @@ CREATE TABLE truth (a int, b int, kind text, j float8, cab float8, cba float8, n
 """ % lit(self.truth_path))
 
     # -- throughput ---------------------------------------------------------
-    def throughput(self, label, sql, runs):
+    def throughput(self, label, sql, runs, n=None, body_bytes=None):
         best = min(self.db.time(sql) for _ in range(runs))
-        mb = self.body_bytes / 1048576
+        mb = (body_bytes or self.body_bytes) / 1048576
         return {"seconds": round(best, 3), "mb_per_s_per_core": round(mb / best, 1),
-                "us_per_article": round(best * 1e6 / self.n, 1)}
+                "us_per_article": round(best * 1e6 / (n or self.n), 1)}
 
     # -- indexes ------------------------------------------------------------
-    def build_index(self, name, ddl, table):
+    def build_index(self, name, ddl, table, n=None):
         db = self.db
         try:
             db.run("DROP INDEX IF EXISTS %s;" % name)
@@ -263,31 +281,32 @@ CREATE TABLE truth (a int, b int, kind text, j float8, cab float8, cba float8, n
             size = int(db.val("SELECT pg_relation_size(%s);" % lit(name)))
             db.run("ANALYZE %s;" % table)
             return {"build_s": round(s, 2), "size_mb": round(size / 1048576, 1),
-                    "bytes_per_article": round(size / self.n, 1)}
+                    "bytes_per_article": round(size / (n or self.n), 1)}
         except PsqlError as e:
             return {"error": str(e).splitlines()[0][:300]}
 
     # -- queries ------------------------------------------------------------
-    def queries(self, method, sql, operand_sql, gucs):
+    def queries(self, method, sql, operand_sql, gucs, qids=None):
         """Runs every query id through bench_query; returns stats + results."""
         a, db = self.a, self.db
+        qids = self.qids if qids is None else qids
         db.run("INSERT INTO bench_methods VALUES (%s, %s) ON CONFLICT (name) DO UPDATE SET sql = EXCLUDED.sql;"
                % (lit(method), lit(sql)))
         db.run("DELETE FROM bench_lat WHERE method = %s;" % lit(method))
         head = "SET statement_timeout = %d;\n%s\n" % (a.timeout_ms, gucs)
         try:
-            plan = db.run(gucs + "\nSELECT bench_explain(%s, %d, (%s));" % (lit(method), self.qids[0],
-                                                                   operand_sql % {"q": self.qids[0]}))
+            plan = db.run(gucs + "\nSELECT bench_explain(%s, %d, (%s));" % (lit(method), qids[0],
+                                                                   operand_sql % {"q": qids[0]}))
         except PsqlError as e:
             plan = "EXPLAIN failed: %s" % e
         # warm-up: one query, not measured
-        db.run(head + "SELECT bench_query(%s, %d, (%s));\n" % (lit(method), self.qids[0],
-                                                                operand_sql % {"q": self.qids[0]}), check=False)
+        db.run(head + "SELECT bench_query(%s, %d, (%s));\n" % (lit(method), qids[0],
+                                                                operand_sql % {"q": qids[0]}), check=False)
         db.run("DELETE FROM bench_lat WHERE method = %s;" % lit(method))
         t0 = time.time()
         attempted, errors, timeouts = 0, [], 0
         i, per_q = 0, None
-        while i < len(self.qids):
+        while i < len(qids):
             spent = time.time() - t0
             if spent > a.budget_s:
                 break
@@ -296,7 +315,7 @@ CREATE TABLE truth (a int, b int, kind text, j float8, cab float8, cba float8, n
             k = 20 if per_q is None else max(1, min(20, int((a.budget_s - spent) / max(per_q, 1e-3))))
             if per_q is None:
                 k = 1
-            batch = self.qids[i:i + k]
+            batch = qids[i:i + k]
             i += len(batch)
             tb = time.time()
             script = head + "".join("SELECT bench_query(%s, %d, (%s));\n"
@@ -321,8 +340,8 @@ CREATE TABLE truth (a int, b int, kind text, j float8, cab float8, cba float8, n
             lat.append(float(ms))
         missing = attempted - len(lat)
         lat_all = lat + [math.inf] * missing
-        st = {"queries": len(self.qids), "completed": len(lat), "timeouts": timeouts,
-              "errors": len(errors), "skipped_budget": len(self.qids) - attempted,
+        st = {"queries": len(qids), "completed": len(lat), "timeouts": timeouts,
+              "errors": len(errors), "skipped_budget": len(qids) - attempted,
               "timeout_ms": a.timeout_ms,
               "p50_ms": pct(lat_all, 50), "p95_ms": pct(lat_all, 95), "p99_ms": pct(lat_all, 99),
               "mean_ms_completed": round(statistics.mean(lat), 3) if lat else None,
@@ -331,7 +350,7 @@ CREATE TABLE truth (a int, b int, kind text, j float8, cab float8, cba float8, n
         if errors:
             st["first_error"] = errors[0][:300]
         log("%s: %d/%d done, p50 / p95 / p99 (ms): %s / %s / %s, %d timeouts"
-            % (method, len(lat), len(self.qids), fmt_ms(st["p50_ms"], a.timeout_ms),
+            % (method, len(lat), len(qids), fmt_ms(st["p50_ms"], a.timeout_ms),
                fmt_ms(st["p95_ms"], a.timeout_ms), fmt_ms(st["p99_ms"], a.timeout_ms), timeouts))
         if st["skipped_budget"]:
             log("%s: %d queries skipped (time budget %g s)" % (method, st["skipped_budget"], a.budget_s))
@@ -393,38 +412,79 @@ FROM (
         db.run("DROP TABLE dumps, split_out;")
 
     # -- the engines ----------------------------------------------------------
+    def trgm_scope(self):
+        """pg_trgm runs on the whole table, or (--trgm-rows N, for corpora
+        larger than that) on the first whole families holding about N
+        articles: pg_trgm cannot index 1M whole articles in reasonable time.
+        Returns (table, ids or None, query ids)."""
+        db, a = self.db, self.a
+        rows = a.trgm_rows if a.trgm_rows is not None else (100000 if self.n > 200000 else 0)
+        if not rows or self.n <= rows:
+            return "articles", None, self.qids
+        log("pg_trgm on a subset: whole families, about %d articles" % rows)
+        db.run("""
+DROP TABLE IF EXISTS articles_trgm;
+CREATE TABLE articles_trgm AS SELECT * FROM articles
+ WHERE family <= (SELECT family FROM articles ORDER BY family OFFSET %d LIMIT 1);
+ALTER TABLE articles_trgm ADD PRIMARY KEY (id);
+VACUUM ANALYZE articles_trgm;
+""" % (rows - 1))
+        ids = set(int(x) for x in db.run("SELECT id FROM articles_trgm;").split())
+        inq = [q for q in self.qids if q in ids]
+        # top up with members of multi-article families, in a fixed order
+        more = [int(x) for x in db.run(
+            "SELECT id FROM articles_trgm WHERE family IN (SELECT family FROM articles_trgm "
+            "GROUP BY family HAVING count(*) > 1) ORDER BY hashint4(id), id;").split()]
+        seen = set(inq)
+        for x in more:
+            if len(inq) >= len(self.qids):
+                break
+            if x not in seen:
+                inq.append(x)
+                seen.add(x)
+        return "articles_trgm", ids, inq
+
     def trgm(self):
         db, a = self.db, self.a
         out = {}
-        runs = 2 if self.n <= 200000 else 1
-        out["read_baseline"] = self.throughput("detoast", "SELECT sum(length(body)) FROM articles", runs)
-        out["show_trgm"] = self.throughput("show_trgm", "SELECT sum(cardinality(show_trgm(body))) FROM articles", runs)
-        thr_sql = ("SELECT array_agg(id), array_agg(similarity(body, $1)) FROM articles "
-                   "WHERE body % $1 AND id <> $2")
+        tab, ids, qids = self.trgm_scope()
+        self.trgm_ids, self.trgm_qids = ids, qids
+        n, nbytes = self.n, self.body_bytes
+        if ids is not None:
+            n, nbytes = (int(x) for x in db.val("SELECT count(*), sum(octet_length(body)) FROM %s;" % tab).split("\t"))
+            out["subset"] = {"articles": n, "body_mb": round(nbytes / 1048576, 1), "queries": len(qids)}
+        runs = 2 if n <= 200000 else 1
+        tp = lambda label, sql: self.throughput(label, sql, runs, n, nbytes)
+        out["read_baseline"] = tp("detoast", "SELECT sum(length(body)) FROM %s" % tab)
+        out["show_trgm"] = tp("show_trgm", "SELECT sum(cardinality(show_trgm(body))) FROM %s" % tab)
+        thr_sql = ("SELECT array_agg(id), array_agg(similarity(body, $1)) FROM %s "
+                   "WHERE body %% $1 AND id <> $2" % tab)
         top_sql = ("SELECT array_agg(id ORDER BY d), array_agg(1 - d ORDER BY d) FROM "
-                   "(SELECT id, body <-> $1 AS d FROM articles WHERE id <> $2 ORDER BY body <-> $1 LIMIT 10) s")
-        operand = "SELECT body FROM articles WHERE id = %(q)d"
+                   "(SELECT id, body <-> $1 AS d FROM %s WHERE id <> $2 ORDER BY body <-> $1 LIMIT 10) s" % tab)
+        operand = "SELECT body FROM " + tab + " WHERE id = %(q)d"
         gucs = "SET pg_trgm.similarity_threshold = %g;" % a.trgm_threshold
         results = {}
         log("pg_trgm GIN build")
         out["gin"] = self.build_index("articles_body_trgm_gin",
-                                      "CREATE INDEX articles_body_trgm_gin ON articles USING gin (body gin_trgm_ops)",
-                                      "articles")
+                                      "CREATE INDEX articles_body_trgm_gin ON %s USING gin (body gin_trgm_ops)" % tab,
+                                      tab, n)
         idx_gucs = gucs + " SET enable_seqscan = off;"   # rows labelled "via GIN/GiST" must use it
         if "error" not in out["gin"]:
-            out["gin_threshold"], results["gin_threshold"] = self.queries("trgm_gin_threshold", thr_sql, operand, idx_gucs)
+            out["gin_threshold"], results["gin_threshold"] = self.queries("trgm_gin_threshold", thr_sql, operand, idx_gucs, qids)
             db.run("DROP INDEX articles_body_trgm_gin;")
         log("pg_trgm GiST build")
         out["gist"] = self.build_index("articles_body_trgm_gist",
-                                       "CREATE INDEX articles_body_trgm_gist ON articles USING gist (body gist_trgm_ops)",
-                                       "articles")
+                                       "CREATE INDEX articles_body_trgm_gist ON %s USING gist (body gist_trgm_ops)" % tab,
+                                       tab, n)
         if "error" not in out["gist"]:
-            out["gist_threshold"], results["gist_threshold"] = self.queries("trgm_gist_threshold", thr_sql, operand, idx_gucs)
-            out["gist_top10"], results["gist_top10"] = self.queries("trgm_gist_top10", top_sql, operand, idx_gucs)
+            out["gist_threshold"], results["gist_threshold"] = self.queries("trgm_gist_threshold", thr_sql, operand, idx_gucs, qids)
+            out["gist_top10"], results["gist_top10"] = self.queries("trgm_gist_top10", top_sql, operand, idx_gucs, qids)
             db.run("DROP INDEX articles_body_trgm_gist;")
         else:
             # no GiST: top-10 by sequential scan (exact), bounded by the timeout and budget
-            out["seqscan_top10"], results["seqscan_top10"] = self.queries("trgm_seqscan_top10", top_sql, operand, gucs)
+            out["seqscan_top10"], results["seqscan_top10"] = self.queries("trgm_seqscan_top10", top_sql, operand, gucs, qids)
+        if ids is not None:
+            db.run("DROP TABLE articles_trgm;")
         return out, results
 
     def neardup_caps(self):
@@ -513,11 +573,29 @@ FROM (SELECT similarity(fa.fp, fb.fp) - t.j AS e %s
             idx_gucs = gucs + " SET enable_seqscan = off;"
             if can_thr:
                 out[am + "_threshold"], results[am + "_threshold"] = self.queries("nd_%s_threshold" % am, thr_sql, operand, idx_gucs)
+            if can_thr and am == "gin":
+                # latency at the other thresholds of the issue (the results
+                # at a.nd_threshold already include theirs)
+                for t in a.nd_extra_thresholds:
+                    g2 = "SET neardup.similarity_threshold = %g; SET enable_seqscan = off;" % t
+                    out["gin_threshold@%g" % t], _ = self.queries("nd_gin_threshold@%g" % t, thr_sql, operand, g2)
+                if can_top:
+                    # top-10 through GIN: candidates above a low threshold, ranked
+                    g2 = "SET neardup.similarity_threshold = %g; SET enable_seqscan = off;" % a.nd_top_threshold
+                    gin_top = ("SELECT array_agg(id ORDER BY d), array_agg(1 - d ORDER BY d) FROM "
+                               "(SELECT id, fp <-> $1 AS d FROM fps WHERE fp % $1 AND id <> $2 "
+                               "ORDER BY fp <-> $1 LIMIT 10) s")
+                    out["gin_top10"], results["gin_top10"] = self.queries("nd_gin_top10", gin_top, operand, g2)
+                    out["gin_top10"]["threshold"] = a.nd_top_threshold
             if can_top and am == "gist":
                 out["gist_top10"], results["gist_top10"] = self.queries("nd_gist_top10", top_sql, operand, idx_gucs)
             db.run("DROP INDEX fps_fp_%s;" % am)
-        if can_top and "gist_top10" not in out:
+        if can_top:
+            # the exact ranking (sequential scan), to judge the index top-10s
             out["seqscan_top10"], results["seqscan_top10"] = self.queries("nd_seqscan_top10", top_sql, operand, gucs)
+            for k in ("gist_top10", "gin_top10"):
+                if k in results:
+                    out[k]["recall_at_10_vs_exact"] = recall_vs_exact(results[k], results["seqscan_top10"])
         return out, results
 
     # -- accuracy -------------------------------------------------------------
@@ -565,20 +643,24 @@ FROM (SELECT similarity(fa.fp, fb.fp) - t.j AS e %s
         nd, nd_res = self.neardup()
         self.res["neardup"] = nd
         allres = {("pg_trgm", k): v for k, v in trgm_res.items()}
+        scope = {"pg_trgm": (self.trgm_ids, self.trgm_qids), "neardup": (None, self.qids)}
         allres.update({("neardup", k): v for k, v in nd_res.items()})
         by_q = self.accuracy(allres)
         t_grid = [0.3, 0.5, 0.8]
         for (eng, k), res in allres.items():
             sect = self.res[eng][k]
+            ids, qids = scope[eng]
+            bq = by_q if ids is None else {q: {x: j for x, j in d.items() if x in ids}
+                                           for q, d in by_q.items() if q in ids}
             if k.endswith("threshold"):
                 base = a.trgm_threshold if eng == "pg_trgm" else a.nd_threshold
                 s_grid = [round(x, 2) for x in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9) if x >= base - 1e-9]
-                g = accuracy_threshold(res, by_q, self.qids, s_grid, t_grid)
+                g = accuracy_threshold(res, bq, qids, s_grid, t_grid)
                 sect["accuracy"] = {str(t): {str(s): v for s, v in row.items()} for t, row in g.items()}
             else:
                 sect["recall_at_10"] = {}
                 for t in t_grid:
-                    r, tot = recall_at_10(res, by_q, self.qids, t)
+                    r, tot = recall_at_10(res, bq, qids, t)
                     sect["recall_at_10"][str(t)] = {"recall": r, "relevant": tot}
         self.res["machine"] = machine()
         self.res["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -688,26 +770,43 @@ def render(r, a):
         nb, nsz = idx(nd.get(am))
         L.append("| %s build time | %s | %s |" % (am.upper(), tb, nb))
         L.append("| %s size per article | %s | %s |" % (am.upper(), tsz, nsz))
-    for key, label in (("gin_threshold", "threshold search via GIN"), ("gist_threshold", "threshold search via GiST"),
-                       ("seqscan_threshold", "threshold search, no index"),
-                       ("gist_top10", "top-10 via GiST"), ("seqscan_top10", "top-10, no index (seq scan)")):
+    extra = [("gin_threshold@%g" % t, "threshold search via GIN, neardup at %g" % t) for t in a.nd_extra_thresholds]
+    for key, label in ([("gin_threshold", "threshold search via GIN")] + extra +
+                       [("gist_threshold", "threshold search via GiST"),
+                        ("seqscan_threshold", "threshold search, no index"),
+                        ("gist_top10", "top-10 via GiST"),
+                        ("gin_top10", "top-10 via GIN (`%%` at %g, ORDER BY `<->`)" % a.nd_top_threshold),
+                        ("seqscan_top10", "top-10, no index (seq scan)")]):
         ts, ns = tr.get(key), nd.get(key)
-        if ts is None and ns is None and key.startswith("seqscan"):
+        if ts is None and ns is None:
             continue
-        a1, b1, c1, n1 = lat(ts)
+        a1, b1, c1, n1 = lat(ts) if ts or not ("@" in key or key == "gin_top10") else ("n/a", "n/a", "n/a", "")
         a2, b2, c2, n2 = lat(ns)
         L.append("| %s: p50 / p95 / p99 ms | %s / %s / %s%s | %s / %s / %s%s |"
                  % (label, a1, b1, c1, (" (%s)" % n1) if n1 else "", a2, b2, c2, (" (%s)" % n2) if n2 else ""))
+        if "@" in key:
+            continue
         if key.endswith("threshold"):
             L.append("| %s: recall / precision vs exact J ≥ 0.5 (best-F1 similarity cut) | %s | %s |"
                      % (label, best(ts), best(ns)))
         else:
             L.append("| %s: recall@10 of pairs with exact J ≥ 0.5 | %s | %s |" % (label, r10(ts), r10(ns)))
+            rx = (ns or {}).get("recall_at_10_vs_exact")
+            if rx:
+                L.append("| %s: recall@10 vs the exact top-10 by `similarity()` (%d queries): all ten / "
+                         "neighbours with similarity ≥ 0.1 (%d) | | %s / %s |"
+                         % (label, rx["queries"], rx["neighbours_sim_ge_0.1"], f3(rx["all"]), f3(rx["sim_ge_0.1"])))
     est = nd.get("estimates_vs_exact")
     L.append("| `similarity()` − exact Jaccard over all related pairs%s: mean / std / MAE | n/a | %s |"
              % (" (%s)" % format(est["pairs"], ",") if est else "",
                 "%+.4f / %.4f / %.4f" % (est["similarity_mean_error"], est["similarity_error_std"], est["similarity_mae"]) if est else "missing"))
     L.append("| `containment()` − exact containment: MAE | n/a | %s |" % ("%.4f" % est["containment_mae"] if est and "containment_mae" in est else "missing"))
+    sub = tr.get("subset")
+    if sub:
+        L.append("\npg_trgm was measured on a subset of the same table in the same run: whole families holding "
+                 "%s articles (%s MB of body text), %d query articles from them; it cannot index %s whole "
+                 "articles in reasonable time. Its accuracy is judged against the truth pairs inside the subset.\n"
+                 % (format(sub["articles"], ","), sub["body_mb"], sub["queries"], format(ld["articles"], ",")))
     sp = r["steps"].get("split_articles")
     if sp:
         L.append("\n`split_articles` over %s MB of generated dumps (%d files, tt and plain): %.1f MB/s per core; "
@@ -760,7 +859,14 @@ def main():
     ap.add_argument("--trgm-threshold", type=float, default=0.5)
     ap.add_argument("--nd-threshold", type=float, default=0.3)
     ap.add_argument("--split-files", type=int, default=8)
+    ap.add_argument("--trgm-rows", type=int, default=None,
+                    help="measure pg_trgm on whole families of about N articles (default: all up to 200k, else 100k)")
+    ap.add_argument("--nd-extra-thresholds", default="0.5,0.8",
+                    help="further thresholds for GIN latency (comma-separated)")
+    ap.add_argument("--nd-top-threshold", type=float, default=0.1,
+                    help="neardup.similarity_threshold of the GIN top-10 pattern")
     a = ap.parse_args()
+    a.nd_extra_thresholds = [float(x) for x in a.nd_extra_thresholds.split(",") if x.strip()]
     os.makedirs(a.out, exist_ok=True)
     Bench(a).go()
 
