@@ -19,6 +19,18 @@
  * fingerprint and the three options, never on the threshold: one index
  * serves every threshold.
  *
+ * Densification of short texts.  A text with fewer than
+ * ND_GIN_DENSIFY_BELOW (128) shingles fills few slots, so with rows = 2
+ * almost none of its bands would be full: it could not be found, and as a
+ * query it would have to scan the whole index.  Such a text fills each
+ * empty slot of its bands from the first non-empty slot of a fixed
+ * pseudo-random probe sequence of that slot (optimal densification,
+ * Shrivastava 2017: for two texts the borrowed values agree with
+ * probability J), tagged with the source slot so that a borrowed value
+ * never equals a natural one.  Natural slots are unchanged, so a short
+ * text still matches a longer one on the bands both fill naturally, as
+ * before; only short texts pay the extra keys.
+ *
  * Why it works.  For a bin where the union of two shingle sets is not
  * empty, the two slots are equal with probability J (the resemblance);
  * given that the query's slot is not empty the probability is at least J.
@@ -45,8 +57,14 @@
  *
  * Size.  Each key of a row costs one posting-list entry, 1-4 bytes once
  * GIN compresses it, and `bits` bounds the number of distinct keys per
- * band (2^bits), i.e. the entry-tuple overhead.  Defaults: 32 bands of 1
- * row and 16 bits; doc/index.md has the measurements behind them.
+ * band (2^bits), i.e. the entry-tuple overhead.  Defaults: 24 bands of 2
+ * rows and 16 bits.  Why rows = 2: at a million articles, common word
+ * triples ("one of the") are the minimum of their bin in tens of thousands
+ * of articles, so single-slot keys have posting lists that long and a scan
+ * at a low threshold (few matching keys required) reads them all (p99 183
+ * ms at 0.3 with 32 x 1); a key made of two slots is shared only when both
+ * coincide, which common shingles rarely do together (p99 9 ms at 0.3,
+ * 190 bytes per article).  doc/index.md has the measurements.
  *
  * Containment (<%, %>) is not indexed: a short text inside a long one
  * shares few slots with it (about |A| / |B| of them), so no count of
@@ -72,14 +90,23 @@ PG_FUNCTION_INFO_V1(fingerprint_gin_triconsistent);
 PG_FUNCTION_INFO_V1(fingerprint_gin_options);
 
 /* Opclass options and their defaults. */
-#define ND_GIN_BANDS_DEFAULT	32
-#define ND_GIN_ROWS_DEFAULT		1
+#define ND_GIN_BANDS_DEFAULT	24
+#define ND_GIN_ROWS_DEFAULT		2
 #define ND_GIN_BITS_DEFAULT		16
 #define ND_GIN_BITS_MIN			4
 #define ND_GIN_BITS_MAX			23	/* band 255 << 23 still fits an int4 */
 
 /* Chance of missing a pair whose estimate is exactly the threshold. */
 #define ND_GIN_MISS_RATE		0.02
+
+/*
+ * Texts with fewer shingles than this have the empty slots of their bands
+ * filled from other slots (densification, see the design notes).
+ */
+#define ND_GIN_DENSIFY_BELOW	128
+
+/* Probes of the densification sequence before a plain scan takes over. */
+#define ND_GIN_DENSIFY_PROBES	1024
 
 /* The key of a text with no shingles; band keys are never negative. */
 #define ND_GIN_EMPTY_KEY		(-1)
@@ -158,6 +185,34 @@ gin_get_options(FunctionCallInfo fcinfo, int *bands, int *rows, int *bits)
 }
 
 /*
+ * The slot an empty slot i borrows from (optimal densification): the first
+ * non-empty slot in a fixed pseudo-random sequence of slots that depends
+ * only on i.  slots must hold at least one non-empty slot.
+ */
+static int
+gin_borrow(const uint16 *slots, int i)
+{
+	for (uint64 a = 1; a <= ND_GIN_DENSIFY_PROBES; a++)
+	{
+		int			j = (int) (nd_mix64(UINT64CONST(0x64656E7369667921) ^
+										((uint64) i << 32) ^ a) &
+							   (ND_SKETCH_SLOTS - 1));
+
+		if (slots[j] != ND_SLOT_EMPTY)
+			return j;
+	}
+	/* (reached with chance (1 - 1/256)^1024 < 2 % when one slot is filled) */
+	for (int k = 1; k < ND_SKETCH_SLOTS; k++)
+	{
+		int			j = (i + k) & (ND_SKETCH_SLOTS - 1);
+
+		if (slots[j] != ND_SLOT_EMPTY)
+			return j;
+	}
+	return i;					/* not reached: some slot is filled */
+}
+
+/*
  * Fills keys[] (room for bands + 1) with the keys of fp and returns how
  * many there are.
  */
@@ -166,6 +221,7 @@ gin_band_keys(const Fingerprint *fp, int bands, int rows, int bits,
 			  int32 *keys)
 {
 	const uint16 *slots = fp->sketch.slots;
+	bool		densify = fp->sketch.nshingles < ND_GIN_DENSIFY_BELOW;
 	int			n = 0;
 
 	if (fp->sketch.nshingles == 0)
@@ -180,14 +236,23 @@ gin_band_keys(const Fingerprint *fp, int bands, int rows, int bits,
 
 		for (int r = 0; r < rows; r++)
 		{
-			uint16		v = slots[j * rows + r];
+			int			i = j * rows + r;
+			uint16		v = slots[i];
 
-			if (v == ND_SLOT_EMPTY)
+			if (v != ND_SLOT_EMPTY)
+				h = nd_mix64(h ^ v);
+			else if (densify)
+			{
+				/* a borrowed value, tagged with its slot: never a natural v */
+				int			src = gin_borrow(slots, i);
+
+				h = nd_mix64(h ^ (((uint64) (src + 1) << 16) | slots[src]));
+			}
+			else
 			{
 				full = false;
 				break;
 			}
-			h = nd_mix64(h ^ v);
 		}
 		if (full)
 			keys[n++] = (int32) (((uint32) j << bits) |
