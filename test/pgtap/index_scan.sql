@@ -2,7 +2,7 @@
 -- gin_fingerprint_ops (= exact, % never wrong and recall >= 0.95 at
 -- thresholds 0.3, 0.5, 0.8), gist_fingerprint_ops (exact % and top-k).
 BEGIN;
-SELECT plan(16);
+SELECT plan(18);
 
 CREATE FUNCTION pg_temp.doc(seed int, nwords int, edit int) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
@@ -78,6 +78,32 @@ DELETE FROM docs WHERE id BETWEEN 7001 AND 7050;
 SELECT cmp_ok(pg_temp.recall(0.5), '>=', 0.95, 'GIN: after INSERT/UPDATE/DELETE, recall >= 0.95');
 SELECT set_eq('SELECT * FROM pg_temp.pairs(''='', true)', 'SELECT * FROM pg_temp.pairs(''='', false)',
 	'GIN: after INSERT/UPDATE/DELETE, = is still exact');
+-- Short texts (under 128 shingles) get densified keys: a 30-word query
+-- reads a handful of candidates instead of the whole index, and finds its
+-- near-copy (2 of 30 words changed).
+INSERT INTO docs VALUES (95001, fingerprint(pg_temp.doc(4242, 30, 0))),
+	(95002, fingerprint(pg_temp.doc(4242, 30, 15)));
+CREATE FUNCTION pg_temp.candidates(q fingerprint) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE p json;
+BEGIN
+	PERFORM set_config('enable_seqscan', 'off', true);
+	EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) SELECT id FROM docs WHERE fp % $1' INTO p USING q;
+	PERFORM set_config('enable_seqscan', 'on', true);
+	p := p -> 0 -> 'Plan';
+	IF p ->> 'Node Type' <> 'Bitmap Heap Scan' THEN
+		RETURN -1;
+	END IF;
+	RETURN (p ->> 'Actual Rows')::bigint + coalesce((p ->> 'Rows Removed by Index Recheck')::bigint, 0);
+END $$;
+SET LOCAL neardup.similarity_threshold = 0.5;
+SELECT cmp_ok(pg_temp.candidates((SELECT fp FROM docs WHERE id = 95001)), '<', 50::bigint,
+	'GIN: a 30-word query reads a few candidates, not the whole index');
+SET LOCAL enable_seqscan = off;
+SELECT ok(95002 IN (SELECT id FROM docs WHERE fp % (SELECT fp FROM docs WHERE id = 95001)),
+	'GIN: a 30-word near-copy is found through the index');
+RESET enable_seqscan;
+RESET neardup.similarity_threshold;
+DELETE FROM docs WHERE id IN (95001, 95002);
 DROP INDEX docs_gin;
 
 -- GiST
