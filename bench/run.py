@@ -243,6 +243,7 @@ class Bench:
             self.res["neardup_version"] = None
         self.res["pg_trgm_version"] = db.val("SELECT extversion FROM pg_extension WHERE extname = 'pg_trgm';")
         self.res["server_version"] = db.val("SELECT version();")
+        self.res["shared_buffers"] = db.val("SHOW shared_buffers;")
         db.run(FUNCTIONS)
         db.run("TRUNCATE bench_lat; TRUNCATE bench_methods;")
 
@@ -291,11 +292,11 @@ CREATE TABLE truth (a int, b int, kind text, j float8, cab float8, cba float8, n
 
     # -- queries ------------------------------------------------------------
     def prewarm(self, table):
-        """Reads the table and its indexes into the OS page cache
-        (pg_prewarm 'read'), so that every method starts from the same warm
-        state instead of the first one after a build paying for disk reads."""
+        """Reads the table and its indexes into shared buffers (pg_prewarm),
+        so that every method starts from the same warm state instead of the
+        first one after a build paying for reads."""
         try:
-            self.db.run("SELECT pg_prewarm(c, 'read') FROM (SELECT %s::regclass AS c UNION ALL "
+            self.db.run("SELECT pg_prewarm(c) FROM (SELECT %s::regclass AS c UNION ALL "
                         "SELECT indexrelid::regclass FROM pg_index WHERE indrelid = %s::regclass) r;"
                         % (lit(table), lit(table)))
         except PsqlError as e:
@@ -753,11 +754,12 @@ def render(r, a):
                 r["server_version"].split(" on ")[0], r["pg_trgm_version"], r["neardup_version"] or "not installed"))
     ld = r["steps"]["load"]
     L.append("Corpus: %s articles, %s MB of body text (median %s words; %s families with near-duplicates); "
-             "%s query articles; per-query timeout %g s. One backend per figure (parallel query off). "
+             "%s query articles; per-query timeout %g s. One backend per figure (parallel query off); "
+             "shared_buffers %s, the searched table and its indexes prewarmed (pg_prewarm) before each method. "
              "Latency is measured in the server (clock_timestamp() around EXECUTE in PL/pgSQL). "
              "Ground truth: exact Jaccard of the distinct word %s-shingle sets (src/core normalization).\n"
              % (format(ld["articles"], ","), ld["body_mb"], c["words"]["median"], format(c["families_with_variants"], ","),
-                r["params"]["queries"], T / 1000.0, r.get("truth_shingle_size")))
+                r["params"]["queries"], T / 1000.0, r.get("shared_buffers", "?"), r.get("truth_shingle_size")))
 
     def lat(s):
         if not s:

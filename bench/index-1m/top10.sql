@@ -1,0 +1,31 @@
+-- bench/index-1m/top10.sql -- latency and recall@10 of the GIN top-10 pattern
+-- (threshold 0.1, ORDER BY <->) against the exact top-10 that bench/run
+-- stored in bench_lat (method nd_seqscan_top10), using whatever GIN index
+-- exists on fps.  Run in the database bench/run 1m leaves behind, after
+-- CREATE INDEX ... ON fps USING gin (fp ...).  Two passes (cold, warm).
+SET max_parallel_workers_per_gather = 0;
+SET enable_seqscan = off;
+CREATE OR REPLACE FUNCTION pg_temp.top(t float8) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE q fingerprint; t0 timestamptz; ms float8[] := '{}'; r record; got int[]; h0 int := 0; n0 int := 0; h1 int := 0; n1 int := 0; h3 int := 0; n3 int := 0;
+BEGIN
+  PERFORM set_config('neardup.similarity_threshold', t::text, true);
+  FOR r IN SELECT qid, ids, sims FROM bench_lat WHERE method = 'nd_seqscan_top10' ORDER BY qid LOOP
+    SELECT fp INTO q FROM fps WHERE id = r.qid;
+    t0 := clock_timestamp();
+    SELECT array_agg(id) INTO got FROM (SELECT id FROM fps WHERE fp % q AND id <> r.qid ORDER BY fp <-> q LIMIT 10) s;
+    ms := ms || (extract(epoch FROM clock_timestamp() - t0) * 1000);
+    got := coalesce(got, '{}');
+    FOR i IN 1 .. coalesce(array_length(r.ids, 1), 0) LOOP
+      n0 := n0 + 1; h0 := h0 + (r.ids[i] = ANY(got))::int;
+      IF r.sims[i] >= 0.1 THEN n1 := n1 + 1; h1 := h1 + (r.ids[i] = ANY(got))::int; END IF;
+      IF r.sims[i] >= 0.3 THEN n3 := n3 + 1; h3 := h3 + (r.ids[i] = ANY(got))::int; END IF;
+    END LOOP;
+  END LOOP;
+  RETURN format('top10 t=%s p50=%s p95=%s p99=%s recall all=%s >=0.1=%s (%s) >=0.3=%s (%s)', t,
+     round((SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(ms) x)::numeric, 2),
+     round((SELECT percentile_disc(0.95) WITHIN GROUP (ORDER BY x) FROM unnest(ms) x)::numeric, 2),
+     round((SELECT percentile_disc(0.99) WITHIN GROUP (ORDER BY x) FROM unnest(ms) x)::numeric, 2),
+     round(h0::numeric / n0, 3), round(h1::numeric / n1, 3), n1, round(h3::numeric / nullif(n3, 0), 3), n3);
+END $$;
+SELECT pg_temp.top(0.1);
+SELECT pg_temp.top(0.1);
