@@ -61,10 +61,11 @@
  * rows and 16 bits.  Why rows = 2: at a million articles, common word
  * triples ("one of the") are the minimum of their bin in tens of thousands
  * of articles, so single-slot keys have posting lists that long and a scan
- * at a low threshold (few matching keys required) reads them all (p99 183
- * ms at 0.3 with 32 x 1); a key made of two slots is shared only when both
- * coincide, which common shingles rarely do together (p99 9 ms at 0.3,
- * 190 bytes per article).  doc/index.md has the measurements.
+ * at a low threshold (few matching keys required) reads them all; a key
+ * made of two slots is shared only when both coincide, which common
+ * shingles rarely do together (at 0.3, repeated queries: p99 183 ms with
+ * 32 x 1, 10 ms with 24 x 2 at 190 bytes per article).  doc/index.md has
+ * the measurements, including the slower once-per-query figures.
  *
  * Containment (<%, %>) is not indexed: a short text inside a long one
  * shares few slots with it (about |A| / |B| of them), so no count of
