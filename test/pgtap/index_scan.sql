@@ -91,7 +91,7 @@ BEGIN
 	PERFORM set_config('enable_seqscan', 'on', true);
 	p := p -> 0 -> 'Plan';
 	IF p ->> 'Node Type' <> 'Bitmap Heap Scan' THEN
-		RETURN -1;
+		RETURN 9223372036854775807;	/* not through the index: fail the check */
 	END IF;
 	RETURN (p ->> 'Actual Rows')::bigint + coalesce((p ->> 'Rows Removed by Index Recheck')::bigint, 0);
 END $$;
