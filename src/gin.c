@@ -51,6 +51,15 @@
  * count matching keys and always ask for a recheck, which computes the
  * real estimate: every row returned satisfies the operator.
  *
+ * A threshold too low for the layout (even m = 1 would miss more than half
+ * of the pairs at t: below 0.17 for 24 bands of 2 rows) is answered by
+ * reading every row, never by a fast but lossy scan; the planner prices
+ * that as a full index scan.  Top-k ("the ten most similar", weak
+ * neighbours included) therefore wants an index of single-slot keys,
+ * (bands = 32, rows = 1), and the pattern `% at 0.05 ORDER BY <-> LIMIT
+ * 10`; with both indexes present the planner picks the single-slot one at
+ * such thresholds and the default above them (doc/index.md).
+ *
  * For = every key of the query must match (identical fingerprints have
  * identical keys); a query with no keys looks at the items with no keys.
  * Recheck compares the fingerprints.
@@ -105,6 +114,14 @@ PG_FUNCTION_INFO_V1(fingerprint_gin_options);
  * filled from other slots (densification, see the design notes).
  */
 #define ND_GIN_DENSIFY_BELOW	128
+
+/*
+ * A layout whose bands would miss more than this share of the pairs at the
+ * threshold even when one matching key is enough does not serve that
+ * threshold: the scan reads every row instead (exact, as slow as a
+ * sequential scan, and costed so; see gin_serves_threshold).
+ */
+#define ND_GIN_SERVE_MISS		0.5
 
 /* Queries with this many single-slot keys need at least two to match. */
 #define ND_GIN_FLOOR2_KEYS		16
@@ -303,6 +320,24 @@ gin_needed_bands(int n, int rows, double t)
 	return n;
 }
 
+/*
+ * Whether an index of `bands` bands of `rows` slots can answer % at
+ * threshold t: a pair at similarity t shares a given band with probability
+ * t^rows, so with m = 1 it is missed with probability (1 - t^rows)^bands.
+ * Above ND_GIN_SERVE_MISS the index would silently lose most pairs near t
+ * (24 bands of 2 rows: t < 0.17, e.g. the top-k pattern at 0.05, where it
+ * found about half of the true top ten at 1M rows), so it reads every row
+ * instead.  The planner sees that as a full index scan, prices it high and
+ * prefers a single-slot index (bands = 32, rows = 1: t >= 0.022) when
+ * there is one, or a sequential scan.  The query's own key count does not
+ * enter, so the rule depends only on the index and the threshold.
+ */
+static bool
+gin_serves_threshold(int bands, int rows, double t)
+{
+	return pow(1.0 - pow(t, rows), bands) <= ND_GIN_SERVE_MISS;
+}
+
 /* extractValue(fingerprint, internal nkeys, internal nullFlags) */
 Datum
 fingerprint_gin_extract_value(PG_FUNCTION_ARGS)
@@ -363,13 +398,17 @@ fingerprint_gin_extract_query(PG_FUNCTION_ARGS)
 				q->need = 0;	/* every row qualifies */
 			else if (n == 1 && keys[0] == ND_GIN_EMPTY_KEY)
 				q->need = 1;	/* only empty texts are similar to it */
+			else if (!gin_serves_threshold(bands, rows,
+										   NeardupSimilarityThreshold))
+				q->need = 0;	/* too low for this layout: every row */
 			else
 				q->need = gin_needed_bands(n, rows, NeardupSimilarityThreshold);
 			if (q->need == 0)
 			{
 				/*
-				 * Threshold 0, or a non-empty text with no full band: no
-				 * key can bound the similarity, look at every row.
+				 * Threshold 0, a threshold below what the layout serves,
+				 * or a non-empty text with no full band: no key can bound
+				 * the similarity, look at every row.
 				 */
 				n = 0;
 				*searchMode = GIN_SEARCH_MODE_ALL;

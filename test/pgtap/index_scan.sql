@@ -2,7 +2,7 @@
 -- gin_fingerprint_ops (= exact, % never wrong and recall >= 0.95 at
 -- thresholds 0.3, 0.5, 0.8), gist_fingerprint_ops (exact % and top-k).
 BEGIN;
-SELECT plan(18);
+SELECT plan(24);
 
 CREATE FUNCTION pg_temp.doc(seed int, nwords int, edit int) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
@@ -104,7 +104,71 @@ SELECT ok(95002 IN (SELECT id FROM docs WHERE fp % (SELECT fp FROM docs WHERE id
 RESET enable_seqscan;
 RESET neardup.similarity_threshold;
 DELETE FROM docs WHERE id IN (95001, 95002);
+-- Below the thresholds its two-slot bands serve (0.17 for 24 bands), the
+-- default index reads every row: exact, never a silent loss.
+CREATE FUNCTION pg_temp.pairs_at(t float8, use_index bool)
+RETURNS TABLE (qid int, id int) LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM set_config('neardup.similarity_threshold', t::text, true);
+	RETURN QUERY SELECT * FROM pg_temp.pairs('%', use_index);
+END $$;
+SELECT set_eq('SELECT * FROM pg_temp.pairs_at(0.1, true)', 'SELECT * FROM pg_temp.pairs_at(0.1, false)',
+	'GIN: % at 0.1 through the default index returns exactly what a sequential scan returns');
+RESET neardup.similarity_threshold;
 DROP INDEX docs_gin;
+
+-- GIN top-k: single-slot keys, a low threshold, ORDER BY <->.  Articles
+-- made of 10 of 400 shared sentences: each has dozens of weak neighbours
+-- (two or three shared sentences, similarity 0.1-0.25), like recycled
+-- news text.
+CREATE TEMP TABLE sdocs (id int PRIMARY KEY, fp fingerprint);
+INSERT INTO sdocs
+SELECT g, fingerprint(string_agg(pg_temp.doc(10000 + s, 12, 0), ' ' ORDER BY k))
+  FROM generate_series(1, 2000) g,
+	LATERAL (SELECT k, 1 + abs(hashint4(g * 31 + k)) % 400 AS s FROM generate_series(1, 10) k) x
+ GROUP BY g;
+ANALYZE sdocs;
+CREATE INDEX sdocs_r1 ON sdocs USING gin (fp gin_fingerprint_ops (bands = 32, rows = 1));
+-- recall@10 against the exact ranking by similarity(), tie-aware: a row
+-- counts when its similarity reaches the exact tenth one.
+CREATE FUNCTION pg_temp.topk_recall() RETURNS numeric LANGUAGE plpgsql AS $$
+DECLARE r record; kth float8; hits bigint := 0; total bigint := 0;
+BEGIN
+	FOR r IN SELECT id, fp FROM sdocs WHERE id % 20 = 0 LOOP
+		PERFORM set_config('enable_seqscan', 'on', true);
+		PERFORM set_config('enable_bitmapscan', 'off', true);
+		SELECT min(s) INTO kth FROM (SELECT similarity(fp, r.fp) AS s FROM sdocs
+			WHERE id <> r.id ORDER BY fp <-> r.fp LIMIT 10) e;
+		PERFORM set_config('enable_seqscan', 'off', true);
+		PERFORM set_config('enable_bitmapscan', 'on', true);
+		hits := hits + (SELECT count(*) FROM (SELECT 1 - (fp <-> r.fp) AS s FROM sdocs
+			WHERE fp % r.fp AND id <> r.id ORDER BY fp <-> r.fp LIMIT 10) g WHERE s >= kth - 1e-6);
+		total := total + 10;
+	END LOOP;
+	PERFORM set_config('enable_seqscan', 'on', true);
+	RETURN round(hits::numeric / total, 3);
+END $$;
+SET LOCAL neardup.similarity_threshold = 0.05;
+SELECT cmp_ok((SELECT avg(s)::numeric FROM (SELECT (SELECT min(similarity(b.fp, a.fp)) FROM
+		(SELECT fp FROM sdocs b WHERE b.id <> a.id ORDER BY b.fp <-> a.fp LIMIT 10) b) AS s
+		FROM sdocs a WHERE a.id % 100 = 0) x), '>=', 0.08,
+	'the sentence table has weak neighbours (mean tenth similarity >= 0.08)');
+SELECT matches(pg_temp.plan('SELECT id FROM sdocs WHERE fp % (SELECT fp FROM sdocs WHERE id = 20) ORDER BY fp <-> (SELECT fp FROM sdocs WHERE id = 20) LIMIT 10'),
+	'Bitmap Index Scan on sdocs_r1', 'GIN top-k: the pattern uses the single-slot index');
+SELECT cmp_ok(pg_temp.topk_recall(), '>=', 0.9,
+	'GIN top-k: (bands = 32, rows = 1) at 0.05 finds >= 90 % of the exact top-10');
+-- Both indexes: the planner takes the single-slot one at 0.05 and the
+-- default at 0.5 (a constant query fingerprint: costs see its keys).
+CREATE INDEX sdocs_gin ON sdocs USING gin (fp);
+SELECT matches(pg_temp.plan(format('SELECT id FROM sdocs WHERE fp %% %L::fingerprint',
+		(SELECT fp::text FROM sdocs WHERE id = 20))),
+	'Bitmap Index Scan on sdocs_r1', 'GIN: at 0.05 the planner prefers the single-slot index');
+SET LOCAL neardup.similarity_threshold = 0.5;
+SELECT matches(pg_temp.plan(format('SELECT id FROM sdocs WHERE fp %% %L::fingerprint',
+		(SELECT fp::text FROM sdocs WHERE id = 20))),
+	'Bitmap Index Scan on sdocs_gin', 'GIN: at 0.5 the planner prefers the default index');
+RESET neardup.similarity_threshold;
+DROP TABLE sdocs;
 
 -- GiST
 CREATE INDEX docs_gist ON docs USING gist (fp gist_fingerprint_ops (siglen = 128));
