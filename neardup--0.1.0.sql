@@ -442,4 +442,4 @@ LANGUAGE C STABLE PARALLEL RESTRICTED
 ROWS 1000;
 
 COMMENT ON FUNCTION duplicate_clusters(regclass, name, name, real, real, text) IS
-'every row of a table with its near-duplicate cluster: rows are joined when similarity (or, if given, containment either way) reaches the threshold; cluster_id is the key of the representative (''first'': smallest key, ''longest'': most tokens)';
+'every row of a table with its near-duplicate cluster: rows are joined when similarity reaches the threshold, and, if a containment threshold is given, each cluster joins the cluster of its best container; cluster_id is the key of the representative (''first'': smallest key, ''longest'': most tokens)';

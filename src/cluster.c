@@ -152,9 +152,10 @@ threshold_arg(FunctionCallInfo fcinfo, int argno, double guc, const char *what)
  *
  * One row per row of rel whose key and fingerprint are not NULL, in
  * (cluster_id, key) order.  Two rows are joined when their similarity is
- * at least similarity_threshold (NULL: neardup.similarity_threshold), or
- * when containment_threshold is not NULL and the containment of either in
- * the other is at least that; clusters are the connected components.
+ * at least similarity_threshold (NULL: neardup.similarity_threshold);
+ * clusters are the connected components.  When containment_threshold is
+ * not NULL, each cluster is also joined to the cluster of its rows' best
+ * container (at most one link per cluster: src/core/cluster.c).
  * cluster_id is the key of the cluster's representative: the smallest key
  * ('first') or the row with the most tokens, smallest key on ties
  * ('longest').  similarity is the row's similarity to the representative.

@@ -7,14 +7,26 @@
  * Design notes
  * ------------
  * Goal.  The connected components of the graph whose edges are the pairs
- * of rows the edge rule accepts (similarity at or above a threshold, or
- * containment either way at or above another), for up to millions of rows
- * in memory, in O(n) passes with no index lookups.  Verifying all n^2/2
- * pairs is out of reach, so candidates come from locality-sensitive
- * hashing on the sketches themselves and each candidate is verified with
- * the same estimator the SQL functions use: a cluster's edges are exact
- * (every edge is a pair the rule accepts), and the approximation is only
- * in which pairs are looked at.
+ * of rows whose similarity is at or above a threshold, for up to millions
+ * of rows in memory, in O(n) passes with no index lookups; optionally
+ * joined by containment links (below).  Verifying all n^2/2 pairs is out
+ * of reach, so candidates come from locality-sensitive hashing on the
+ * sketches themselves and each candidate is verified with the same
+ * estimator the SQL functions use: every edge is a pair the rule accepts,
+ * and the approximation is only in which pairs are looked at.
+ *
+ * Containment links.  Containment is not symmetric and not transitive: a
+ * short text (a boilerplate paragraph, a recycled sentence or two) can be
+ * contained in thousands of unrelated articles, and as plain edges such
+ * containments chained 717,000 of a million generated articles into one
+ * component.  So containment never joins two components through a third:
+ * after the similarity components are complete, a second pass over the
+ * bands records for every row the one row it is best contained in (the
+ * highest containment at or above the threshold, in a row at least as long;
+ * ties: the lowest index), and then each similarity component joins, at
+ * most, the component of the best of its rows' containers.  Every
+ * component has at most one outgoing link, so a short text inside two
+ * articles joins one of them, never both, and the articles stay apart.
  *
  * Bands.  The 256 slots are cut into 128 bands of two consecutive slots.
  * Two rows are candidates when they agree on both slots of some band.
@@ -48,8 +60,9 @@
  *
  * Cost.  Per band: one pass over the rows to build keys (amortized O(1)
  * per row, see band_value), a 3-pass radix sort of 8-byte words, one pass
- * over the runs.  Memory: 18 bytes per row of scratch, plus the caller's
- * union-find (5 bytes per row).  Verification is one pass over 256 slots.
+ * over the runs; 128 bands, and with containment links 255 more.  Memory:
+ * 26 bytes per row of scratch, plus the caller's union-find (5 bytes per
+ * row).  Verification is one pass over 256 slots.
  *
  *-------------------------------------------------------------------------
  */
@@ -65,8 +78,9 @@
 
 /* ---------- verification ---------- */
 
-bool
-nd_cluster_edge(const NdSketch *a, const NdSketch *b, const NdEdgeRule *rule)
+NdEdgeKind
+nd_cluster_verify(const NdSketch *a, const NdSketch *b, const NdEdgeRule *rule,
+				  float *cab, float *cba)
 {
 	int			matches = 0,
 				unionbins = 0,
@@ -77,13 +91,17 @@ nd_cluster_edge(const NdSketch *a, const NdSketch *b, const NdEdgeRule *rule)
 				cb;
 	int			i;
 
+	*cab = *cba = 0.0f;
 	/* the special cases of nd_sketch_similarity and nd_sketch_containment */
 	if (a->nshingles == 0 || b->nshingles == 0)
 	{
 		double		v = (a->nshingles == 0 && b->nshingles == 0) ? 1.0 : 0.0;
 
-		return (float) v >= rule->sim_threshold ||
-			(rule->use_containment && (float) v >= rule->cont_threshold);
+		if ((float) v >= rule->sim_threshold)
+			return ND_EDGE_SIMILAR;
+		*cab = *cba = (float) v;
+		return (rule->use_containment && (float) v >= rule->cont_threshold) ?
+			ND_EDGE_CONTAINED : ND_EDGE_NONE;
 	}
 
 	for (i = 0; i < ND_SKETCH_SLOTS; i++)
@@ -99,13 +117,24 @@ nd_cluster_edge(const NdSketch *a, const NdSketch *b, const NdEdgeRule *rule)
 
 	sim = unionbins > 0 ? (double) matches / unionbins : 0.0;
 	if ((float) sim >= rule->sim_threshold)
-		return true;
+		return ND_EDGE_SIMILAR;
 	if (!rule->use_containment)
-		return false;
+		return ND_EDGE_NONE;
 	ca = abins > 0 ? (double) matches / abins : 0.0;
 	cb = bbins > 0 ? (double) matches / bbins : 0.0;
-	return (float) ca >= rule->cont_threshold ||
-		(float) cb >= rule->cont_threshold;
+	*cab = (float) ca;
+	*cba = (float) cb;
+	return ((float) ca >= rule->cont_threshold ||
+			(float) cb >= rule->cont_threshold) ? ND_EDGE_CONTAINED : ND_EDGE_NONE;
+}
+
+bool
+nd_cluster_edge(const NdSketch *a, const NdSketch *b, const NdEdgeRule *rule)
+{
+	float		cab,
+				cba;
+
+	return nd_cluster_verify(a, b, rule, &cab, &cba) != ND_EDGE_NONE;
 }
 
 /* ---------- union-find ---------- */
@@ -287,35 +316,90 @@ band_value(const NdSketch *sk, int s, uint16_t *nxt)
 
 /* ---------- the run ---------- */
 
+#define NO_ROW UINT32_MAX
+
 size_t
 nd_cluster_work_size(size_t n)
 {
 	size_t		nxt = (n * sizeof(uint16_t) + 7) & ~(size_t) 7;
 
-	return 2 * n * sizeof(uint64_t) + nxt;
+	/* band words and their sort buffer, containment proposals, cursors */
+	return 3 * n * sizeof(uint64_t) + nxt;
 }
 
-/* Verify a and b unless already joined; join them on an edge. */
-static inline bool
-try_pair(const NdSketch *const *sk, uint32_t a, uint32_t b,
-		 const NdEdgeRule *rule, NdUnionFind *uf, NdClusterStats *st)
+/* What the band passes share. */
+typedef struct RunState
 {
-	if (nd_uf_find(uf, a) == nd_uf_find(uf, b))
-		return true;
-	st->comparisons++;
-	if (nd_cluster_edge(sk[a], sk[b], rule))
+	const NdSketch *const *sk;
+	NdEdgeRule	rule;			/* of the current pass */
+	NdUnionFind *uf;
+	NdClusterStats *st;
+	bool		links;			/* the containment pass */
+	float	   *pscore;			/* per row: best containment found */
+	uint32_t   *pto;			/* per row: the row it is in, or NO_ROW */
+} RunState;
+
+/*
+ * Row a (contained with estimate c in row b) records b as its container
+ * when a is not the longer of the two (shingles; ties: the higher index is
+ * the contained one) and b beats its current container: higher estimate,
+ * then lower index.  When a is the longer, b is then mostly inside a too
+ * and the other direction records it.
+ */
+static inline void
+propose(RunState *rs, uint32_t a, uint32_t b, float c)
+{
+	const NdSketch *sa = rs->sk[a],
+			   *sb = rs->sk[b];
+
+	if (c < rs->rule.cont_threshold)
+		return;
+	if (sa->nshingles > sb->nshingles ||
+		(sa->nshingles == sb->nshingles && a < b))
+		return;
+	if (rs->pto[a] == NO_ROW || c > rs->pscore[a] ||
+		(c == rs->pscore[a] && b < rs->pto[a]))
 	{
-		nd_uf_union(uf, a, b);
-		st->unions++;
+		rs->pscore[a] = c;
+		rs->pto[a] = b;
+	}
+}
+
+/*
+ * Verifies a and b unless already joined (or already known as container
+ * and contained); joins them on a similarity edge, records containment in
+ * the containment pass.  True when the pair is related.
+ */
+static inline bool
+try_pair(RunState *rs, uint32_t a, uint32_t b)
+{
+	float		cab,
+				cba;
+
+	if (nd_uf_find(rs->uf, a) == nd_uf_find(rs->uf, b))
 		return true;
+	if (rs->links && (rs->pto[a] == b || rs->pto[b] == a))
+		return true;
+	rs->st->comparisons++;
+	switch (nd_cluster_verify(rs->sk[a], rs->sk[b], &rs->rule, &cab, &cba))
+	{
+		case ND_EDGE_SIMILAR:
+			nd_uf_union(rs->uf, a, b);
+			rs->st->unions++;
+			return true;
+		case ND_EDGE_CONTAINED:
+			propose(rs, a, b, cab);
+			propose(rs, b, a, cba);
+			return true;
+		case ND_EDGE_NONE:
+			break;
 	}
 	return false;
 }
 
 /* Verifies the candidates of one run of rows r[0..k) sharing a band key. */
 static void
-verify_run(const NdSketch *const *sk, const uint64_t *r, size_t k,
-		   const NdEdgeRule *rule, NdUnionFind *uf, NdClusterStats *st)
+verify_run(RunState *rs, const uint64_t *r, size_t k)
 {
 	size_t		i,
 				j;
@@ -324,7 +408,7 @@ verify_run(const NdSketch *const *sk, const uint64_t *r, size_t k,
 	{
 		for (i = 0; i < k; i++)
 			for (j = i + 1; j < k; j++)
-				try_pair(sk, (uint32_t) r[i], (uint32_t) r[j], rule, uf, st);
+				try_pair(rs, (uint32_t) r[i], (uint32_t) r[j]);
 	}
 	else
 	{
@@ -332,50 +416,31 @@ verify_run(const NdSketch *const *sk, const uint64_t *r, size_t k,
 		int			nleaders = 0,
 					l;
 
-		st->big_runs++;
+		rs->st->big_runs++;
 		for (i = 0; i < k; i++)
 		{
 			uint32_t	m = (uint32_t) r[i];
 			bool		joined = false;
 
 			for (l = 0; l < nleaders; l++)
-				joined |= try_pair(sk, leaders[l], m, rule, uf, st);
+				joined |= try_pair(rs, leaders[l], m);
 			if (!joined && nleaders < ND_CLUSTER_LEADERS)
 				leaders[nleaders++] = m;
 		}
 	}
 }
 
-void
-nd_cluster_run(const NdSketch *const *sk, size_t n, const NdEdgeRule *rule,
-			   NdUnionFind *uf, void *work, NdClusterStats *stats,
-			   void (*tick) (void *), void *tick_arg)
+/* Bands [0, nbands): keys, sort, runs. */
+static void
+band_pass(RunState *rs, size_t n, int nbands, uint64_t *a, uint64_t *tmp,
+		  uint16_t *nxt, void (*tick) (void *), void *tick_arg)
 {
-	uint64_t   *a = (uint64_t *) work;
-	uint64_t   *tmp = a + n;
-	uint16_t   *nxt = (uint16_t *) (tmp + n);
-	NdClusterStats st;
+	const NdSketch *const *sk = rs->sk;
 	size_t		i;
-	int64_t		first_empty = -1;
-	int			j,
-				nbands;
+	int			j;
 
-	memset(&st, 0, sizeof(st));
-
-	/* Texts with no shingles are all alike (similarity 1). */
 	for (i = 0; i < n; i++)
-	{
 		nxt[i] = NXT_UNKNOWN;
-		if (sk[i]->nshingles == 0)
-		{
-			if (first_empty < 0)
-				first_empty = (int64_t) i;
-			else if (nd_uf_union(uf, (uint32_t) first_empty, (uint32_t) i))
-				st.unions++;
-		}
-	}
-
-	nbands = rule->use_containment ? ND_CLUSTER_ALL_BANDS : ND_CLUSTER_BANDS;
 	for (j = 0; j < nbands; j++)
 	{
 		size_t		m = 0,
@@ -406,7 +471,7 @@ nd_cluster_run(const NdSketch *const *sk, size_t n, const NdEdgeRule *rule,
 			d1 = band_value(sk[i], s + 1, &nxt[i]);
 			a[m++] = ((uint64_t) band_hash((uint32_t) d0, (uint32_t) d1) << 32) | i;
 		}
-		st.band_entries += m;
+		rs->st->band_entries += m;
 
 		nd_radix_sort_u64(a, tmp, m, 32);
 		if (tick)
@@ -421,7 +486,7 @@ nd_cluster_run(const NdSketch *const *sk, size_t n, const NdEdgeRule *rule,
 				end++;
 			if (end - start > 1)
 			{
-				verify_run(sk, a + start, end - start, rule, uf, &st);
+				verify_run(rs, a + start, end - start);
 				/* a big run costs up to 16 verifications a row */
 				since_tick += (end - start) * (end - start > ND_CLUSTER_SMALL_RUN ?
 											   ND_CLUSTER_LEADERS : 1);
@@ -434,6 +499,99 @@ nd_cluster_run(const NdSketch *const *sk, size_t n, const NdEdgeRule *rule,
 			}
 			start = end;
 		}
+	}
+}
+
+/*
+ * Joins each similarity component to the component of the best container
+ * of its rows, at most one link per component.  The links are chosen
+ * before any is made, so a component's link never depends on another's.
+ * best and target are scratch arrays of n words.
+ */
+static void
+link_containers(RunState *rs, size_t n, uint64_t *best, uint64_t *target)
+{
+	size_t		i;
+
+	memset(best, 0, n * sizeof(uint64_t));
+	for (i = 0; i < n; i++)
+	{
+		uint32_t	r,
+					bits;
+		uint64_t	key;
+
+		if (rs->pto[i] == NO_ROW)
+			continue;
+		r = nd_uf_find(rs->uf, (uint32_t) i);
+		if (r == nd_uf_find(rs->uf, rs->pto[i]))
+			continue;			/* joined by similarity since */
+		/* a score >= 0 orders as its bits; then the lower container row */
+		memcpy(&bits, &rs->pscore[i], sizeof(bits));
+		key = ((uint64_t) bits << 32) | (uint64_t) (NO_ROW - rs->pto[i]);
+		if (key > best[r])
+			best[r] = key;
+	}
+	for (i = 0; i < n; i++)
+		target[i] = best[i] ? nd_uf_find(rs->uf, NO_ROW - (uint32_t) best[i]) : NO_ROW;
+	for (i = 0; i < n; i++)
+		if (target[i] != NO_ROW && nd_uf_union(rs->uf, (uint32_t) i, (uint32_t) target[i]))
+		{
+			rs->st->unions++;
+			rs->st->containment_links++;
+		}
+}
+
+void
+nd_cluster_run(const NdSketch *const *sk, size_t n, const NdEdgeRule *rule,
+			   NdUnionFind *uf, void *work, NdClusterStats *stats,
+			   void (*tick) (void *), void *tick_arg)
+{
+	uint64_t   *a = (uint64_t *) work;
+	uint64_t   *tmp = a + n;
+	float	   *pscore = (float *) (tmp + n);
+	uint32_t   *pto = (uint32_t *) (pscore + n);
+	uint16_t   *nxt = (uint16_t *) (pto + n);
+	NdClusterStats st;
+	RunState	rs;
+	size_t		i;
+	int64_t		first_empty = -1;
+
+	memset(&st, 0, sizeof(st));
+
+	/* Texts with no shingles are all alike (similarity 1). */
+	for (i = 0; i < n; i++)
+	{
+		if (sk[i]->nshingles == 0)
+		{
+			if (first_empty < 0)
+				first_empty = (int64_t) i;
+			else if (nd_uf_union(uf, (uint32_t) first_empty, (uint32_t) i))
+				st.unions++;
+		}
+	}
+
+	/* the similarity components */
+	rs.sk = sk;
+	rs.rule = *rule;
+	rs.rule.use_containment = false;
+	rs.uf = uf;
+	rs.st = &st;
+	rs.links = false;
+	rs.pscore = pscore;
+	rs.pto = pto;
+	band_pass(&rs, n, ND_CLUSTER_BANDS, a, tmp, nxt, tick, tick_arg);
+
+	/* containment: every row's best container, then one link a component */
+	if (rule->use_containment)
+	{
+		for (i = 0; i < n; i++)
+			pto[i] = NO_ROW;
+		rs.rule.use_containment = true;
+		rs.links = true;
+		band_pass(&rs, n, ND_CLUSTER_ALL_BANDS, a, tmp, nxt, tick, tick_arg);
+		if (tick)
+			tick(tick_arg);
+		link_containers(&rs, n, a, tmp);
 	}
 	if (stats)
 		*stats = st;

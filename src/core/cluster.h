@@ -23,7 +23,7 @@
 
 /*
  * LSH bands of two consecutive slots each: ND_CLUSTER_BANDS bands on slots
- * (2j, 2j+1), and, when containment edges are wanted, ND_CLUSTER_BANDS - 1
+ * (2j, 2j+1), and, when containment links are wanted, ND_CLUSTER_BANDS - 1
  * more on slots (2j+1, 2j+2).  ND_CLUSTER_ALL_BANDS counts both sets.
  */
 #define ND_CLUSTER_BANDS (ND_SKETCH_SLOTS / 2)
@@ -39,11 +39,15 @@
 #define ND_CLUSTER_MAX_ROWS ((size_t) UINT32_MAX - 1)
 
 /*
- * When two sketches are joined by an edge.  Both thresholds are compared
- * in single precision, as the SQL operators % and <% compare them:
+ * The rule for pairs.  Both thresholds are compared in single precision,
+ * as the SQL operators % and <% compare them.  nd_cluster_edge is true
+ * when
  *	 (float) similarity(a, b) >= sim_threshold, or
  *	 use_containment and (float) containment(a, b) >= cont_threshold or
- *	 (float) containment(b, a) >= cont_threshold.
+ *	 (float) containment(b, a) >= cont_threshold;
+ * nd_cluster_verify tells which (similarity first) and returns both
+ * containment estimates.  nd_cluster_run joins similar pairs; containment
+ * only makes links (see there).
  */
 typedef struct NdEdgeRule
 {
@@ -55,6 +59,19 @@ typedef struct NdEdgeRule
 /* Does the rule join a and b?  Same numbers as nd_sketch_similarity etc. */
 extern bool nd_cluster_edge(const NdSketch *a, const NdSketch *b,
 							const NdEdgeRule *rule);
+
+/* What a verified pair is under a rule. */
+typedef enum NdEdgeKind
+{
+	ND_EDGE_NONE,
+	ND_EDGE_SIMILAR,			/* similarity >= sim_threshold */
+	ND_EDGE_CONTAINED			/* not similar, but containment either way
+								 * >= cont_threshold (use_containment) */
+} NdEdgeKind;
+
+extern NdEdgeKind nd_cluster_verify(const NdSketch *a, const NdSketch *b,
+									const NdEdgeRule *rule,
+									float *cab, float *cba);
 
 /*
  * Union-find over 0..n-1 with union by rank and path halving; the arrays
@@ -102,6 +119,7 @@ typedef struct NdClusterStats
 	uint64_t	comparisons;	/* candidate pairs verified */
 	uint64_t	unions;			/* edges that merged two clusters */
 	uint64_t	big_runs;		/* buckets above ND_CLUSTER_SMALL_RUN */
+	uint64_t	containment_links;	/* components joined to a container's */
 } NdClusterStats;
 
 /*
@@ -112,8 +130,10 @@ extern size_t nd_cluster_work_size(size_t n);
 /*
  * Finds the edges among sk[0..n) (n <= ND_CLUSTER_MAX_ROWS) and joins
  * them in uf (initialized by the caller, n rows).  Candidates come from
- * the first ND_CLUSTER_BANDS bands, or from all of them when the rule uses
- * containment.  Rows with no shingles
+ * the first ND_CLUSTER_BANDS bands.  When the rule uses containment, a
+ * second pass over all bands finds every row's best container and then
+ * joins each similarity component to at most one other (see cluster.c,
+ * "Containment links").  Rows with no shingles
  * are all joined together (their similarity is 1).  Row order decides
  * which pairs of a large bucket are verified, so the same rows in the
  * same order always give the same clusters.  work must hold
