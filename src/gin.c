@@ -53,12 +53,14 @@
  *
  * A threshold too low for the layout (even m = 1 would miss more than half
  * of the pairs at t: below 0.17 for 24 bands of 2 rows) is answered by
- * reading every row, never by a fast but lossy scan; the planner prices
- * that as a full index scan.  Top-k ("the ten most similar", weak
+ * reading every row, never by a fast but lossy scan; when it sees the
+ * query fingerprint (a constant) the planner prices that as a full index
+ * scan and prefers another index or a sequential scan.  Top-k ("the ten most similar", weak
  * neighbours included) therefore wants an index of single-slot keys,
  * (bands = 32, rows = 1), and the pattern `% at 0.05 ORDER BY <-> LIMIT
  * 10`; with both indexes present the planner picks the single-slot one at
- * such thresholds and the default above them (doc/index.md).
+ * such thresholds and the default above them when the fingerprint is a
+ * constant, and the smaller index otherwise (doc/index.md).
  *
  * For = every key of the query must match (identical fingerprints have
  * identical keys); a query with no keys looks at the items with no keys.
@@ -327,9 +329,10 @@ gin_needed_bands(int n, int rows, double t)
  * Above ND_GIN_SERVE_MISS the index would silently lose most pairs near t
  * (24 bands of 2 rows: t < 0.17, e.g. the top-k pattern at 0.05, where it
  * found about half of the true top ten at 1M rows), so it reads every row
- * instead.  The planner sees that as a full index scan, prices it high and
- * prefers a single-slot index (bands = 32, rows = 1: t >= 0.022) when
- * there is one, or a sequential scan.  The query's own key count does not
+ * instead.  A planner that sees the query (a constant) prices that as a
+ * full index scan and prefers a single-slot index (bands = 32, rows = 1:
+ * t >= 0.022) when there is one, or a sequential scan; with a subquery it
+ * cannot see it, and the scan reads every row.  The query's own key count does not
  * enter, so the rule depends only on the index and the threshold.
  */
 static bool
