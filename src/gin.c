@@ -332,8 +332,9 @@ gin_needed_bands(int n, int rows, double t)
  * instead.  A planner that sees the query (a constant) prices that as a
  * full index scan and prefers a single-slot index (bands = 32, rows = 1:
  * t >= 0.022) when there is one, or a sequential scan; with a subquery it
- * cannot see it, and the scan reads every row.  The query's own key count does not
- * enter, so the rule depends only on the index and the threshold.
+ * cannot see it, and the scan reads every row.  The query's own key
+ * count does not enter, so the rule depends only on the index and the
+ * threshold.
  */
 static bool
 gin_serves_threshold(int bands, int rows, double t)
