@@ -532,9 +532,11 @@ link_containers(RunState *rs, size_t n, uint64_t *best, uint64_t *target)
 			best[r] = key;
 	}
 	for (i = 0; i < n; i++)
-		target[i] = best[i] ? nd_uf_find(rs->uf, NO_ROW - (uint32_t) best[i]) : NO_ROW;
+		target[i] = best[i] ?
+			nd_uf_find(rs->uf, NO_ROW - (uint32_t) best[i]) : NO_ROW;
 	for (i = 0; i < n; i++)
-		if (target[i] != NO_ROW && nd_uf_union(rs->uf, (uint32_t) i, (uint32_t) target[i]))
+		if (target[i] != NO_ROW &&
+			nd_uf_union(rs->uf, (uint32_t) i, (uint32_t) target[i]))
 		{
 			rs->st->unions++;
 			rs->st->containment_links++;
