@@ -57,9 +57,8 @@
  * query fingerprint (a constant) the planner prices that as a full index
  * scan and prefers another index or a sequential scan.  Top-k ("the ten
  * most similar", weak neighbours included) therefore wants an index of
- * single-slot keys,
- * (bands = 32, rows = 1), and the pattern `% at 0.05 ORDER BY <-> LIMIT
- * 10`; with both indexes present the planner picks the single-slot one at
+ * single-slot keys, (bands = 32, rows = 1), and the pattern `% at 0.05
+ * ORDER BY <-> LIMIT 10`; with both indexes present the planner picks the single-slot one at
  * such thresholds and the default above them when the fingerprint is a
  * constant, and the smaller index otherwise (doc/index.md).
  *
