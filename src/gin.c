@@ -58,9 +58,10 @@
  * scan and prefers another index or a sequential scan.  Top-k ("the ten
  * most similar", weak neighbours included) therefore wants an index of
  * single-slot keys, (bands = 32, rows = 1), and the pattern `% at 0.05
- * ORDER BY <-> LIMIT 10`; with both indexes present the planner picks the single-slot one at
- * such thresholds and the default above them when the fingerprint is a
- * constant, and the smaller index otherwise (doc/index.md).
+ * ORDER BY <-> LIMIT 10`; with both indexes present the planner picks the
+ * single-slot one at such thresholds and the default above them when the
+ * fingerprint is a constant, and the smaller index otherwise
+ * (doc/index.md).
  *
  * For = every key of the query must match (identical fingerprints have
  * identical keys); a query with no keys looks at the items with no keys.
@@ -120,8 +121,9 @@ PG_FUNCTION_INFO_V1(fingerprint_gin_options);
 /*
  * A layout whose bands would miss more than this share of the pairs at the
  * threshold even when one matching key is enough does not serve that
- * threshold: the scan reads every row instead (exact, as slow as a
- * sequential scan, and costed so; see gin_serves_threshold).
+ * threshold: the scan reads every row instead (exact, slower than a
+ * sequential scan, and costed as a full index scan when the planner sees
+ * the query; see gin_serves_threshold).
  */
 #define ND_GIN_SERVE_MISS		0.5
 
