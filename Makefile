@@ -25,7 +25,10 @@ OBJS = \
 	src/similarity.o \
 	src/split.o
 
-DATA = neardup--0.1.0.sql
+DATA = \
+	neardup--0.1.0.sql \
+	neardup--0.2.0.sql \
+	neardup--0.1.0--0.2.0.sql
 PGFILEDESC = "neardup - near-duplicate detection for news articles"
 
 REGRESS = \

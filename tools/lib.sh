@@ -4,7 +4,8 @@
 #   ND_PGPORT      port of the throwaway cluster            (default 54329)
 #   ND_PGBASE      where the cluster lives                  (default <repo>/build/pg)
 #   ND_NO_APT=1    never call apt-get, even as root
-#   PG_CONFIG      pg_config of the server to build for     (default: PostgreSQL 15's)
+#   ND_PGBIN       server binaries (initdb, pg_ctl)         (default /usr/lib/postgresql/15/bin)
+#   PG_CONFIG      pg_config of the server to build for     (default: $ND_PGBIN/pg_config)
 
 set -euo pipefail
 
@@ -12,7 +13,7 @@ ND_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ND_BUILD="$ND_ROOT/build"
 ND_PGPORT=${ND_PGPORT:-54329}
 ND_PGBASE=${ND_PGBASE:-$ND_BUILD/pg}
-ND_PGBIN=/usr/lib/postgresql/15/bin
+ND_PGBIN=${ND_PGBIN:-/usr/lib/postgresql/15/bin}
 if [ -z "${PG_CONFIG:-}" ]; then
 	if [ -x "$ND_PGBIN/pg_config" ]; then PG_CONFIG="$ND_PGBIN/pg_config"; else PG_CONFIG=pg_config; fi
 fi
