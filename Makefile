@@ -10,6 +10,7 @@
 EXTENSION = neardup
 MODULE_big = neardup
 OBJS = \
+	src/core/bands.o \
 	src/core/cluster.o \
 	src/core/dump.o \
 	src/core/fpio.o \

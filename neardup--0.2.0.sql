@@ -261,13 +261,13 @@ COMMENT ON OPERATOR FAMILY hash_fingerprint_ops USING hash IS
 --
 CREATE FUNCTION fingerprint_gin_extract_value(fingerprint, internal, internal)
 RETURNS internal
-AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+AS 'MODULE_PATHNAME', 'fingerprint_gin_extract_value_v2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION fingerprint_gin_extract_value(fingerprint, internal, internal) IS
 'GIN support: band keys of an indexed fingerprint';
 
 CREATE FUNCTION fingerprint_gin_extract_query(fingerprint, internal, int2, internal, internal, internal, internal)
 RETURNS internal
-AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+AS 'MODULE_PATHNAME', 'fingerprint_gin_extract_query_v2' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION fingerprint_gin_extract_query(fingerprint, internal, int2, internal, internal, internal, internal) IS
 'GIN support: band keys of a query and the number that must match at the current neardup.similarity_threshold';
 

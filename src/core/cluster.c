@@ -28,24 +28,17 @@
  * component has at most one outgoing link, so a short text inside two
  * articles joins one of them, never both, and the articles stay apart.
  *
- * Bands.  The 256 slots are cut into 128 bands of two consecutive slots.
- * Two rows are candidates when they agree on both slots of some band.
- * Empty bins are densified for the keys only (rotation densification,
- * Shrivastava & Li 2014: an empty slot takes the value of the first
- * filled slot to its right, tagged with the distance), so that short texts,
- * which fill few bins, still have 128 keys, and a densified slot agrees
- * across two sketches with probability about their resemblance J.  A pair
- * then shares a band with probability about J^2, and is missed by all 128
- * with probability about (1 - J^2)^128: 1e-16 at J = 0.5, 6e-6 at 0.3,
- * 0.5% at 0.2, 28% at 0.1.  Similarity edges at the usual thresholds
- * (0.3 and up) are therefore practically never missed.  A containment
- * edge between a short text and one many times longer has a small J and
- * can be missed.  So when the rule uses containment, 127 more bands on
- * the slots in between (2j+1, 2j+2) are added, which roughly squares the
- * miss rate of such pairs (measured in doc/cluster.md) for twice the work.
+ * Bands.  The 256 slots are cut into 128 bands of two consecutive slots
+ * (bands.c, the band keys GIN uses too, with every sketch densified, so
+ * that short texts still have 128 keys).  Two rows are candidates when
+ * they agree on both slots of some band, which a pair at resemblance J
+ * does with probability about J^2 per band: it is missed by all 128 with
+ * probability about (1 - J^2)^128, 1e-16 at J = 0.5, 6e-6 at 0.3.  A
+ * containment pair of a short text and a much longer one has a small J
+ * and can be missed, so when the rule uses containment 127 more bands on
+ * the slots in between (2j+1, 2j+2) are added (doc/cluster.md).
  *
- * Buckets.  Per band, every row's two densified slots are hashed to 32
- * bits and packed with the row index into one 64-bit word; an LSD radix
+ * Buckets.  Per band, every row's band key (32 bits) is packed with the row index into one 64-bit word; an LSD radix
  * sort on the top 32 bits (3 passes of 11 bits, skipped when a digit is
  * constant) groups equal keys into runs, rows in index order inside a run.
  * A run of up to 16 rows is verified pair by pair; a larger one (a
@@ -58,22 +51,22 @@
  * leader choice depends only on the order of processing, the same rows in
  * the same order always give the same edges and the same clusters.
  *
- * Cost.  Per band: one pass over the rows to build keys (amortized O(1)
- * per row, see band_value), a 3-pass radix sort of 8-byte words, one pass
+ * Cost.  Per band: one pass over the rows to build keys (three hash steps
+ * a row, more for the empty slots of short texts), a 3-pass radix sort of 8-byte words, one pass
  * over the runs; 128 bands, and with containment links 255 more.  Memory:
- * 26 bytes per row of scratch, plus the caller's union-find (5 bytes per
+ * 24 bytes per row of scratch, plus the caller's union-find (5 bytes per
  * row).  Verification is one pass over 256 slots.
  *
  *-------------------------------------------------------------------------
  */
 #include "cluster.h"
 
+#include "bands.h"
+
 #include <string.h>
 
 #define RADIX_BITS 11
 #define RADIX_SIZE (1 << RADIX_BITS)
-#define NXT_UNKNOWN 0xFFFF
-#define NXT_NONE 0xFFFE
 #define TICK_ROWS 65536
 
 /* ---------- verification ---------- */
@@ -226,92 +219,42 @@ nd_radix_sort_u64(uint64_t *a, uint64_t *tmp, size_t n, int lo_bit)
 
 /* ---------- band keys ---------- */
 
-/* 48 bits of two densified slots -> 32 bits (murmur3's fmix64, top half). */
-static inline uint32_t
-band_hash(uint32_t d0, uint32_t d1)
+/*
+ * The band layouts (bands.h): ND_CLUSTER_BANDS disjoint bands of two
+ * slots, and for containment ND_CLUSTER_BANDS - 1 more on the slots in
+ * between; every sketch densified by rotation, whose correlated slots
+ * find the containment pairs of short excerpts that optimal densification
+ * misses (doc/cluster.md).
+ */
+static const NdBandLayout sim_layout = {ND_CLUSTER_BANDS, 2, 0, 2, ND_DENSIFY_ALL,
+ND_DENSIFY_ROTATION};
+static const NdBandLayout link_layout = {ND_CLUSTER_BANDS - 1, 2, 1, 2, ND_DENSIFY_ALL,
+ND_DENSIFY_ROTATION};
+
+/* The 32-bit key of band b (0 <= b < ND_CLUSTER_ALL_BANDS) of sk. */
+static inline bool
+band_key(const NdSketch *sk, int b, uint32_t *key)
 {
-	uint64_t	x = ((uint64_t) d0 << 24) | d1;
+	uint64_t	h;
+	bool		full = b < ND_CLUSTER_BANDS ?
+		nd_band_hash(sk, &sim_layout, b, &h) :
+		nd_band_hash(sk, &link_layout, b - ND_CLUSTER_BANDS, &h);
 
-	x ^= x >> 33;
-	x *= UINT64_C(0xff51afd7ed558ccd);
-	x ^= x >> 33;
-	x *= UINT64_C(0xc4ceb9fe1a85ec53);
-	x ^= x >> 33;
-	return (uint32_t) (x >> 32);
-}
-
-/* Densified value of slot s, straightforwardly; -1 if no slot is filled. */
-static int32_t
-dense_slot(const NdSketch *sk, int s)
-{
-	int			d;
-
-	for (d = 0; d < ND_SKETCH_SLOTS; d++)
-	{
-		unsigned	v = sk->slots[(s + d) % ND_SKETCH_SLOTS];
-
-		if (v != ND_SLOT_EMPTY)
-			return (int32_t) (((unsigned) d << 16) | v);
-	}
-	return -1;
-}
-
-/* First slot of band b (0 <= b < ND_CLUSTER_ALL_BANDS). */
-static inline int
-band_first_slot(int b)
-{
-	return b < ND_CLUSTER_BANDS ? 2 * b : 2 * (b - ND_CLUSTER_BANDS) + 1;
+	if (full)
+		*key = (uint32_t) (h >> 32);
+	return full;
 }
 
 bool
 nd_cluster_band_keys(const NdSketch *sk, uint32_t keys[ND_CLUSTER_ALL_BANDS])
 {
-	int			b;
+	uint32_t	k[ND_CLUSTER_ALL_BANDS];
 
-	if (dense_slot(sk, 0) < 0)
-		return false;
-	for (b = 0; b < ND_CLUSTER_ALL_BANDS; b++)
-	{
-		int			s = band_first_slot(b);
-
-		keys[b] = band_hash((uint32_t) dense_slot(sk, s),
-							(uint32_t) dense_slot(sk, s + 1));
-	}
+	for (int b = 0; b < ND_CLUSTER_ALL_BANDS; b++)
+		if (!band_key(sk, b, &k[b]))
+			return false;
+	memcpy(keys, k, sizeof(k));
 	return true;
-}
-
-/*
- * Densified value of slot s of sk, as dense_slot, with *nxt caching the
- * position (unwrapped, s < p < s + 256) of the first filled slot right of
- * the last empty slot looked at.  Slots are asked for in increasing s, so
- * the cache stays valid while p >= s and each rescan starts past the
- * previous one: O(256) per row over all bands.  Returns -1 if no slot is
- * filled.
- */
-static inline int32_t
-band_value(const NdSketch *sk, int s, uint16_t *nxt)
-{
-	unsigned	v = sk->slots[s];
-	unsigned	p;
-
-	if (v != ND_SLOT_EMPTY)
-		return (int32_t) v;
-	p = *nxt;
-	if (p == NXT_NONE)
-		return -1;
-	if (p == NXT_UNKNOWN || p < (unsigned) s)
-	{
-		for (p = (unsigned) s + 1; p < (unsigned) s + ND_SKETCH_SLOTS; p++)
-			if (sk->slots[p % ND_SKETCH_SLOTS] != ND_SLOT_EMPTY)
-				break;
-		if (p == (unsigned) s + ND_SKETCH_SLOTS)
-		{
-			*nxt = NXT_NONE;
-			return -1;
-		}
-		*nxt = (uint16_t) p;
-	}
-	return (int32_t) (((p - (unsigned) s) << 16) | sk->slots[p % ND_SKETCH_SLOTS]);
 }
 
 /* ---------- the run ---------- */
@@ -321,10 +264,8 @@ band_value(const NdSketch *sk, int s, uint16_t *nxt)
 size_t
 nd_cluster_work_size(size_t n)
 {
-	size_t		nxt = (n * sizeof(uint16_t) + 7) & ~(size_t) 7;
-
-	/* band words and their sort buffer, containment proposals, cursors */
-	return 3 * n * sizeof(uint64_t) + nxt;
+	/* band words and their sort buffer, containment proposals */
+	return 3 * n * sizeof(uint64_t);
 }
 
 /* What the band passes share. */
@@ -433,43 +374,26 @@ verify_run(RunState *rs, const uint64_t *r, size_t k)
 /* Bands [0, nbands): keys, sort, runs. */
 static void
 band_pass(RunState *rs, size_t n, int nbands, uint64_t *a, uint64_t *tmp,
-		  uint16_t *nxt, void (*tick) (void *), void *tick_arg)
+		  void (*tick) (void *), void *tick_arg)
 {
 	const NdSketch *const *sk = rs->sk;
 	size_t		i;
 	int			j;
 
-	for (i = 0; i < n; i++)
-		nxt[i] = NXT_UNKNOWN;
 	for (j = 0; j < nbands; j++)
 	{
 		size_t		m = 0,
 					start,
 					since_tick = 0;
-		int			s = band_first_slot(j);
 
 		if (tick)
 			tick(tick_arg);
-		if (j == ND_CLUSTER_BANDS)
-		{
-			/* slots restart from the left: forget the cursors */
-			for (i = 0; i < n; i++)
-				if (nxt[i] != NXT_NONE)
-					nxt[i] = NXT_UNKNOWN;
-		}
-
 		for (i = 0; i < n; i++)
 		{
-			int32_t		d0,
-						d1;
+			uint32_t	key;
 
-			if (sk[i]->nshingles == 0)
-				continue;
-			d0 = band_value(sk[i], s, &nxt[i]);
-			if (d0 < 0)
-				continue;
-			d1 = band_value(sk[i], s + 1, &nxt[i]);
-			a[m++] = ((uint64_t) band_hash((uint32_t) d0, (uint32_t) d1) << 32) | i;
+			if (band_key(sk[i], j, &key))
+				a[m++] = ((uint64_t) key << 32) | i;
 		}
 		rs->st->band_entries += m;
 
@@ -552,7 +476,6 @@ nd_cluster_run(const NdSketch *const *sk, size_t n, const NdEdgeRule *rule,
 	uint64_t   *tmp = a + n;
 	float	   *pscore = (float *) (tmp + n);
 	uint32_t   *pto = (uint32_t *) (pscore + n);
-	uint16_t   *nxt = (uint16_t *) (pto + n);
 	NdClusterStats st;
 	RunState	rs;
 	size_t		i;
@@ -581,7 +504,7 @@ nd_cluster_run(const NdSketch *const *sk, size_t n, const NdEdgeRule *rule,
 	rs.links = false;
 	rs.pscore = pscore;
 	rs.pto = pto;
-	band_pass(&rs, n, ND_CLUSTER_BANDS, a, tmp, nxt, tick, tick_arg);
+	band_pass(&rs, n, ND_CLUSTER_BANDS, a, tmp, tick, tick_arg);
 
 	/* containment: every row's best container, then one link a component */
 	if (rule->use_containment)
@@ -590,7 +513,7 @@ nd_cluster_run(const NdSketch *const *sk, size_t n, const NdEdgeRule *rule,
 			pto[i] = NO_ROW;
 		rs.rule.use_containment = true;
 		rs.links = true;
-		band_pass(&rs, n, ND_CLUSTER_ALL_BANDS, a, tmp, nxt, tick, tick_arg);
+		band_pass(&rs, n, ND_CLUSTER_ALL_BANDS, a, tmp, tick, tick_arg);
 		if (tick)
 			tick(tick_arg);
 		link_containers(&rs, n, a, tmp);

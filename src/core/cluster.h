@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * cluster.h
- *	  Near-duplicate clustering of sketches: LSH band keys over densified
- *	  one-permutation MinHash slots, candidate verification with the same
+ *	  Near-duplicate clustering of sketches: LSH candidates from the band
+ *	  keys of bands.h, candidate verification with the same
  *	  estimators as similarity()/containment(), union-find, and the
  *	  representative and output order of each cluster.  Pure C99: no
  *	  PostgreSQL headers, no locale, no heap (the caller hands in every
@@ -100,14 +100,10 @@ extern void nd_radix_sort_u64(uint64_t *a, uint64_t *tmp, size_t n,
 
 /*
  * The ND_CLUSTER_ALL_BANDS band keys of a sketch, for reference and tests:
- * band j < ND_CLUSTER_BANDS hashes the densified values of slots 2j and
- * 2j+1 to 32 bits, band ND_CLUSTER_BANDS + j those of slots 2j+1 and 2j+2.
- * A slot's densified value is its own value if it is filled, else
- * (d << 16 | value of the first filled slot d positions to its right,
- * circularly): rotation densification (Shrivastava & Li 2014), so two
- * sketches agree on a slot with probability about their resemblance even
- * where both bins are empty.  Returns false (keys untouched) for a sketch
- * with no filled slot, which has no band keys.
+ * band j < ND_CLUSTER_BANDS is the top half of the bands.h hash of slots
+ * 2j and 2j+1, band ND_CLUSTER_BANDS + j that of slots 2j+1 and 2j+2, every
+ * sketch densified.  Returns false (keys untouched) for a sketch with no
+ * filled slot, which has no band keys.
  */
 extern bool nd_cluster_band_keys(const NdSketch *sk,
 								 uint32_t keys[ND_CLUSTER_ALL_BANDS]);
