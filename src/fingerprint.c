@@ -156,29 +156,12 @@ fingerprint_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-/*
- * The text's bytes as UTF-8: converted from the server encoding when that
- * is neither UTF-8 nor SQL_ASCII.  *len is updated.
- */
-static const char *
-text_as_utf8(text *t, int *len)
-{
-	const char *s = VARDATA_ANY(t);
-	char	   *u;
-
-	*len = VARSIZE_ANY_EXHDR(t);
-	u = pg_server_to_any(s, *len, PG_UTF8);
-	if (u != s)
-		*len = strlen(u);
-	return u;
-}
-
 static Fingerprint *
 fingerprint_compute(text *t, int shingle_size)
 {
 	Fingerprint *fp;
 	const char *s;
-	int			len;
+	size_t		len;
 
 	if (shingle_size < ND_SHINGLE_MIN || shingle_size > ND_SHINGLE_MAX)
 		ereport(ERROR,
@@ -186,12 +169,12 @@ fingerprint_compute(text *t, int shingle_size)
 				 errmsg("shingle size %d is out of range", shingle_size),
 				 errhint("Use a shingle size from %d to %d words; fingerprint(text) uses %d.",
 						 ND_SHINGLE_MIN, ND_SHINGLE_MAX, ND_SHINGLE_DEFAULT)));
-	s = text_as_utf8(t, &len);
+	s = NeardupTextAsUtf8(t, &len);
 	fp = (Fingerprint *) palloc0(ND_FP_SIZE);
 	fp->version = ND_FP_VERSION;
 	fp->shingle_size = (uint8) shingle_size;
 	fp->nslots = ND_SKETCH_SLOTS;
-	nd_sketch_text(s, (size_t) len, shingle_size, &fp->sketch,
+	nd_sketch_text(s, len, shingle_size, &fp->sketch,
 				   NeardupInterruptTick, NULL);
 	return fp;
 }
@@ -226,12 +209,10 @@ fingerprint_info(PG_FUNCTION_ARGS)
 	TupleDesc	tupdesc;
 	Datum		values[7];
 	bool		nulls[7] = {0};
-	int			filled = 0;
+	int			filled = nd_sketch_filled(&fp->sketch);
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
-	for (int i = 0; i < ND_SKETCH_SLOTS; i++)
-		filled += (fp->sketch.slots[i] != ND_SLOT_EMPTY);
 	values[0] = Int32GetDatum(fp->version);
 	values[1] = Int32GetDatum(fp->shingle_size);
 	values[2] = Int32GetDatum(fp->nslots);
@@ -262,12 +243,12 @@ normalize_text(PG_FUNCTION_ARGS)
 	text	   *t = PG_GETARG_TEXT_PP(0);
 	StringInfoData out;
 	const char *s;
-	int			len;
+	size_t		len;
 	char	   *res;
 
-	s = text_as_utf8(t, &len);
+	s = NeardupTextAsUtf8(t, &len);
 	initStringInfo(&out);
-	nd_tokenize_ex(s, (size_t) len, append_token, &out,
+	nd_tokenize_ex(s, len, append_token, &out,
 				   NeardupInterruptTick, NULL);
 	res = pg_any_to_server(out.data, out.len, PG_UTF8);
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(res, res == out.data ? out.len : (int) strlen(res)));

@@ -39,6 +39,7 @@
 #include "postgres.h"
 
 #include "access/gist.h"
+#include "access/gist_private.h"
 #include "access/reloptions.h"
 #include "fmgr.h"
 #include "port/pg_bitutils.h"
@@ -61,8 +62,11 @@ PG_FUNCTION_INFO_V1(fingerprint_gist_options);
 extern Datum fingerprint_eq(PG_FUNCTION_ARGS);
 
 #define ND_GIST_SIGLEN_DEFAULT	512
-#define ND_GIST_SIGLEN_MAX		2024	/* keeps inner keys well under
-										 * GiST's tuple size limit */
+/* the largest signature whose inner key fits GiST's key size limit */
+#define ND_GIST_SIGLEN_MAX		((int) (GISTMaxIndexKeySize - ND_GIST_HDRSZ))
+
+/* Seed of the hash that maps (slot, value) to a signature bit. */
+#define ND_GIST_SIG_SEED		UINT64CONST(0x6E64676973747367)	/* "ndgistsg" */
 
 /* Slack for float4 rounding in bounds: never prune a qualifying row. */
 #define ND_GIST_EPS				1e-5
@@ -73,7 +77,7 @@ typedef struct NdGistOptions
 	int			siglen;			/* signature length in bytes */
 } NdGistOptions;
 
-#define GIST_SIGLEN(fcinfo) \
+#define ND_GIST_SIGLEN(fcinfo) \
 	(PG_HAS_OPCLASS_OPTIONS() ? \
 	 ((NdGistOptions *) PG_GET_OPCLASS_OPTIONS())->siglen : \
 	 ND_GIST_SIGLEN_DEFAULT)
@@ -91,24 +95,23 @@ typedef struct NdGistKey
 	uint64		data[FLEXIBLE_ARRAY_MEMBER];
 } NdGistKey;
 
-#define GIST_FP(k)			((Fingerprint *) (k)->data)
-#define GIST_SIG(k)			((uint8 *) (k)->data)
+#define ND_GIST_FP(k)			((Fingerprint *) (k)->data)
+#define ND_GIST_SIG(k)			((uint8 *) (k)->data)
 
 #define ND_GIST_LEAF		0x01
 #define ND_GIST_ALLTRUE		0x02	/* inner, signature saturated: no bytes */
 
-#define GIST_HDRSZ			offsetof(NdGistKey, data)
-#define GIST_LEAF_SIZE		(GIST_HDRSZ + sizeof(Fingerprint))
-#define GIST_IS_LEAF(k)		(((k)->flags & ND_GIST_LEAF) != 0)
-#define GIST_IS_ALLTRUE(k)	(((k)->flags & ND_GIST_ALLTRUE) != 0)
+#define ND_GIST_HDRSZ			offsetof(NdGistKey, data)
+#define ND_GIST_LEAF_SIZE		(ND_GIST_HDRSZ + sizeof(Fingerprint))
+#define ND_GIST_IS_LEAF(k)		(((k)->flags & ND_GIST_LEAF) != 0)
+#define ND_GIST_IS_ALLTRUE(k)	(((k)->flags & ND_GIST_ALLTRUE) != 0)
 #define DatumGetGistKey(d)	((NdGistKey *) DatumGetPointer(d))
 
 /* Bit of (slot, value) in a signature of siglen bytes. */
 static inline uint32
 sig_bit(int slot, uint16 value, int siglen)
 {
-	uint64		h = nd_mix64(((uint64) slot << 16 | value) ^
-							 UINT64CONST(0x6E64676973747367));
+	uint64		h = nd_fmix64(((uint64) slot << 16 | value) ^ ND_GIST_SIG_SEED);
 
 	return (uint32) (h % ((uint64) siglen * 8));
 }
@@ -120,9 +123,9 @@ sig_bit(int slot, uint16 value, int siglen)
 static void
 key_signature(const NdGistKey *key, int siglen, uint8 *sig)
 {
-	if (GIST_IS_LEAF(key))
+	if (ND_GIST_IS_LEAF(key))
 	{
-		const uint16 *slots = GIST_FP(key)->sketch.slots;
+		const uint16 *slots = ND_GIST_FP(key)->sketch.slots;
 
 		memset(sig, 0, siglen);
 		for (int i = 0; i < ND_SKETCH_SLOTS; i++)
@@ -133,10 +136,10 @@ key_signature(const NdGistKey *key, int siglen, uint8 *sig)
 				SIG_SET(sig, b);
 			}
 	}
-	else if (GIST_IS_ALLTRUE(key))
+	else if (ND_GIST_IS_ALLTRUE(key))
 		memset(sig, 0xFF, siglen);
 	else
-		memcpy(sig, GIST_SIG(key), siglen);
+		memcpy(sig, ND_GIST_SIG(key), siglen);
 }
 
 static int
@@ -150,7 +153,7 @@ static NdGistKey *
 make_inner_key(const uint8 *sig, int siglen, int minfill, int maxfill)
 {
 	bool		all = (sig_popcount(sig, siglen) == siglen * 8);
-	Size		size = GIST_HDRSZ + (all ? 0 : siglen);
+	Size		size = ND_GIST_HDRSZ + (all ? 0 : siglen);
 	NdGistKey  *key = palloc0(size);
 
 	SET_VARSIZE(key, size);
@@ -158,7 +161,7 @@ make_inner_key(const uint8 *sig, int siglen, int minfill, int maxfill)
 	key->minfill = (uint16) minfill;
 	key->maxfill = (uint16) maxfill;
 	if (!all)
-		memcpy(GIST_SIG(key), sig, siglen);
+		memcpy(ND_GIST_SIG(key), sig, siglen);
 	return key;
 }
 
@@ -205,11 +208,11 @@ inner_similarity_bound(const NdGistKey *key, const GistQueryCache *c)
 
 	if (c->fq == 0)
 		return key->minfill == 0 ? 1.0 : 0.0;
-	if (GIST_IS_ALLTRUE(key))
+	if (ND_GIST_IS_ALLTRUE(key))
 		cnt = c->fq;
 	else
 		for (int i = 0; i < c->fq; i++)
-			cnt += SIG_GET(GIST_SIG(key), c->bits[i]);
+			cnt += SIG_GET(ND_GIST_SIG(key), c->bits[i]);
 	num = Min(cnt, (int) key->maxfill);
 	den = Max(c->fq, (int) key->minfill);
 	return (double) num / (double) den;
@@ -261,12 +264,12 @@ fingerprint_gist_compress(PG_FUNCTION_ARGS)
 	if (!entry->leafkey)
 		PG_RETURN_POINTER(entry);
 	fp = DatumGetFingerprintP(entry->key);
-	fill = nd_filled_slots(&fp->sketch);
-	key = palloc0(GIST_LEAF_SIZE);
-	SET_VARSIZE(key, GIST_LEAF_SIZE);
+	fill = nd_sketch_filled(&fp->sketch);
+	key = palloc0(ND_GIST_LEAF_SIZE);
+	SET_VARSIZE(key, ND_GIST_LEAF_SIZE);
 	key->flags = ND_GIST_LEAF;
 	key->minfill = key->maxfill = (uint16) fill;
-	memcpy(GIST_FP(key), fp, sizeof(Fingerprint));
+	memcpy(ND_GIST_FP(key), fp, sizeof(Fingerprint));
 
 	retval = palloc(sizeof(GISTENTRY));
 	gistentryinit(*retval, PointerGetDatum(key), entry->rel, entry->page,
@@ -283,8 +286,8 @@ fingerprint_gist_fetch(PG_FUNCTION_ARGS)
 	Fingerprint *fp = palloc(sizeof(Fingerprint));
 	GISTENTRY  *retval = palloc(sizeof(GISTENTRY));
 
-	Assert(GIST_IS_LEAF(key));
-	memcpy(fp, GIST_FP(key), sizeof(Fingerprint));
+	Assert(ND_GIST_IS_LEAF(key));
+	memcpy(fp, ND_GIST_FP(key), sizeof(Fingerprint));
 	gistentryinit(*retval, FingerprintPGetDatum(fp), entry->rel, entry->page,
 				  entry->offset, false);
 	PG_RETURN_POINTER(retval);
@@ -309,26 +312,26 @@ fingerprint_gist_consistent(PG_FUNCTION_ARGS)
 	switch (strategy)
 	{
 		case ND_STRATEGY_SIMILAR:
-			if (GIST_IS_LEAF(key))
+			if (ND_GIST_IS_LEAF(key))
 			{
-				float4		sim = (float4) FingerprintSimilarity(GIST_FP(key), q);
+				float4		sim = (float4) FingerprintSimilarity(ND_GIST_FP(key), q);
 
 				PG_RETURN_BOOL(sim >= (float4) NeardupSimilarityThreshold);
 			}
-			c = gist_query(fcinfo, q, GIST_SIGLEN(fcinfo));
+			c = gist_query(fcinfo, q, ND_GIST_SIGLEN(fcinfo));
 			PG_RETURN_BOOL(inner_similarity_bound(key, c) + ND_GIST_EPS >=
 						   NeardupSimilarityThreshold);
 		case ND_STRATEGY_EQUAL:
-			if (GIST_IS_LEAF(key))
+			if (ND_GIST_IS_LEAF(key))
 				PG_RETURN_DATUM(DirectFunctionCall2(fingerprint_eq,
-													PointerGetDatum(GIST_FP(key)),
+													PointerGetDatum(ND_GIST_FP(key)),
 													PointerGetDatum(q)));
-			c = gist_query(fcinfo, q, GIST_SIGLEN(fcinfo));
+			c = gist_query(fcinfo, q, ND_GIST_SIGLEN(fcinfo));
 			if (c->fq < key->minfill || c->fq > key->maxfill)
 				PG_RETURN_BOOL(false);
-			if (!GIST_IS_ALLTRUE(key))
+			if (!ND_GIST_IS_ALLTRUE(key))
 				for (int i = 0; i < c->fq; i++)
-					if (!SIG_GET(GIST_SIG(key), c->bits[i]))
+					if (!SIG_GET(ND_GIST_SIG(key), c->bits[i]))
 						PG_RETURN_BOOL(false);
 			PG_RETURN_BOOL(true);
 		default:
@@ -355,13 +358,13 @@ fingerprint_gist_distance(PG_FUNCTION_ARGS)
 	if (strategy != ND_STRATEGY_DISTANCE)
 		elog(ERROR, "unrecognized strategy number: %d", strategy);
 	*recheck = false;
-	if (GIST_IS_LEAF(key))
+	if (ND_GIST_IS_LEAF(key))
 	{
-		float4		d = 1.0f - (float4) FingerprintSimilarity(GIST_FP(key), q);
+		float4		d = 1.0f - (float4) FingerprintSimilarity(ND_GIST_FP(key), q);
 
 		PG_RETURN_FLOAT8((float8) d);
 	}
-	bound = 1.0 - inner_similarity_bound(key, gist_query(fcinfo, q, GIST_SIGLEN(fcinfo)));
+	bound = 1.0 - inner_similarity_bound(key, gist_query(fcinfo, q, ND_GIST_SIGLEN(fcinfo)));
 	PG_RETURN_FLOAT8(Max(bound - ND_GIST_EPS, 0.0));
 }
 
@@ -371,7 +374,7 @@ fingerprint_gist_union(PG_FUNCTION_ARGS)
 {
 	GistEntryVector *entryvec = (GistEntryVector *) PG_GETARG_POINTER(0);
 	int		   *size = (int *) PG_GETARG_POINTER(1);
-	int			siglen = GIST_SIGLEN(fcinfo);
+	int			siglen = ND_GIST_SIGLEN(fcinfo);
 	uint8	   *sig = palloc0(siglen);
 	uint8	   *tmp = palloc(siglen);
 	int			minfill = INT_MAX,
@@ -403,9 +406,54 @@ fingerprint_gist_same(PG_FUNCTION_ARGS)
 
 	*result = VARSIZE(a) == VARSIZE(b) && a->flags == b->flags &&
 		a->minfill == b->minfill && a->maxfill == b->maxfill &&
-		memcmp(a->data, b->data, VARSIZE(a) - GIST_HDRSZ) == 0;
+		memcmp(a->data, b->data, VARSIZE(a) - ND_GIST_HDRSZ) == 0;
 	PG_RETURN_POINTER(result);
 }
+
+/*
+ * The signature of the entry being inserted, cached across the penalty
+ * calls of one insertion (GiST asks for the penalty of the same new entry
+ * against every key of a page), as pg_trgm does in fn_extra.
+ */
+typedef struct NdPenaltyCache
+{
+	int			siglen;
+	Size		keysize;
+	char	   *key;			/* copy of the new entry's key */
+	uint8	   *sig;			/* its signature, siglen bytes */
+} NdPenaltyCache;
+
+static const uint8 *
+penalty_new_signature(FunctionCallInfo fcinfo, NdGistKey *new, int siglen)
+{
+	NdPenaltyCache *c = (NdPenaltyCache *) fcinfo->flinfo->fn_extra;
+	Size		size = VARSIZE(new);
+
+	if (c == NULL || c->siglen != siglen || c->keysize != size ||
+		memcmp(c->key, new, size) != 0)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		if (c == NULL)
+			c = palloc0(sizeof(NdPenaltyCache));
+		else
+		{
+			pfree(c->key);
+			pfree(c->sig);
+		}
+		c->siglen = siglen;
+		c->keysize = size;
+		c->key = palloc(size);
+		memcpy(c->key, new, size);
+		c->sig = palloc(siglen);
+		key_signature(new, siglen, c->sig);
+		fcinfo->flinfo->fn_extra = c;
+		MemoryContextSwitchTo(old);
+	}
+	return c->sig;
+}
+
+static int	added_bits(const uint8 *to, const uint8 *from, int siglen);
 
 /*
  * penalty(internal orig, internal new, internal penalty): signature bits
@@ -417,23 +465,26 @@ fingerprint_gist_penalty(PG_FUNCTION_ARGS)
 	GISTENTRY  *origentry = (GISTENTRY *) PG_GETARG_POINTER(0);
 	GISTENTRY  *newentry = (GISTENTRY *) PG_GETARG_POINTER(1);
 	float	   *penalty = (float *) PG_GETARG_POINTER(2);
-	int			siglen = GIST_SIGLEN(fcinfo);
+	int			siglen = ND_GIST_SIGLEN(fcinfo);
 	NdGistKey  *orig = DatumGetGistKey(origentry->key);
 	NdGistKey  *new = DatumGetGistKey(newentry->key);
 	int			added = 0,
 				widen = 0;
 
-	if (!GIST_IS_ALLTRUE(orig))
+	if (!ND_GIST_IS_ALLTRUE(orig))
 	{
-		uint8	   *a = palloc(siglen);
-		uint8	   *b = palloc(siglen);
+		const uint8 *b = penalty_new_signature(fcinfo, new, siglen);
 
-		key_signature(orig, siglen, a);
-		key_signature(new, siglen, b);
-		for (int i = 0; i < siglen; i++)
-			added += pg_number_of_ones[(uint8) (b[i] & ~a[i])];
-		pfree(a);
-		pfree(b);
+		if (ND_GIST_IS_LEAF(orig))
+		{
+			uint8	   *a = palloc(siglen);
+
+			key_signature(orig, siglen, a);
+			added = added_bits(a, b, siglen);
+			pfree(a);
+		}
+		else
+			added = added_bits(ND_GIST_SIG(orig), b, siglen);
 	}
 	if (new->minfill < orig->minfill)
 		widen += orig->minfill - new->minfill;
@@ -494,7 +545,7 @@ fingerprint_gist_picksplit(PG_FUNCTION_ARGS)
 {
 	GistEntryVector *entryvec = (GistEntryVector *) PG_GETARG_POINTER(0);
 	GIST_SPLITVEC *v = (GIST_SPLITVEC *) PG_GETARG_POINTER(1);
-	int			siglen = GIST_SIGLEN(fcinfo);
+	int			siglen = ND_GIST_SIGLEN(fcinfo);
 	OffsetNumber maxoff = entryvec->n - 1;
 	int			n = maxoff;		/* entries are 1..maxoff */
 	uint8	   *sigs = palloc((Size) (n + 1) * siglen);

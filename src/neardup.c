@@ -9,6 +9,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
 
@@ -50,4 +51,21 @@ void
 NeardupInterruptTick(void *arg)
 {
 	CHECK_FOR_INTERRUPTS();
+}
+
+/*
+ * The bytes of a text argument as UTF-8 (what src/core reads): converted
+ * from the server encoding when that is neither UTF-8 nor SQL_ASCII, else
+ * the text's own bytes.  *len is set.
+ */
+const char *
+NeardupTextAsUtf8(text *t, size_t *len)
+{
+	const char *s = VARDATA_ANY(t);
+	int			n = VARSIZE_ANY_EXHDR(t);
+	char	   *u;
+
+	u = pg_server_to_any(s, n, PG_UTF8);
+	*len = (u != s) ? strlen(u) : (size_t) n;
+	return u;
 }

@@ -45,8 +45,9 @@ extern double NeardupContainmentThreshold;
 
 /* neardup.c */
 extern void NeardupInterruptTick(void *arg);
+extern const char *NeardupTextAsUtf8(text *t, size_t *len);
 
-/* fingerprint.c */
+/* similarity.c */
 extern void FingerprintCheckCompatible(const Fingerprint *a,
 									   const Fingerprint *b);
 extern double FingerprintSimilarity(const Fingerprint *a, const Fingerprint *b);

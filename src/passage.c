@@ -55,22 +55,6 @@ passage_pfree(void *ctx, void *p)
 
 static const NdAllocator passage_allocator = {passage_palloc, passage_pfree, NULL};
 
-/*
- * The text's bytes as UTF-8: converted from the server encoding when that
- * is neither UTF-8 nor SQL_ASCII.  *len is set.
- */
-static const char *
-text_as_utf8(text *t, size_t *len)
-{
-	const char *s = VARDATA_ANY(t);
-	int			n = VARSIZE_ANY_EXHDR(t);
-	char	   *u;
-
-	u = pg_server_to_any(s, n, PG_UTF8);
-	*len = (u != s) ? strlen(u) : (size_t) n;
-	return u;
-}
-
 /* Raises the error for a result code of src/core/passage.c. */
 static void
 passage_error(int rc, const char *func)
@@ -183,8 +167,8 @@ shared_passages(PG_FUNCTION_ARGS)
 
 	InitMaterializedSRF(fcinfo, 0);
 
-	ua = text_as_utf8(a, &alen);
-	ub = text_as_utf8(b, &blen);
+	ua = NeardupTextAsUtf8(a, &alen);
+	ub = NeardupTextAsUtf8(b, &blen);
 	rc = nd_shared_passages(ua, alen, ub, blen, min_words, &passage_allocator,
 							NeardupInterruptTick, NULL, &runs, &nruns);
 	if (rc != ND_PASSAGE_OK)
@@ -268,7 +252,7 @@ passage_hashes(PG_FUNCTION_ARGS)
 	ArrayType  *result;
 	int			rc;
 
-	s = text_as_utf8(t, &len);
+	s = NeardupTextAsUtf8(t, &len);
 	rc = nd_passage_hashes(s, len, &passage_allocator, NeardupInterruptTick,
 						   NULL, &h, &n);
 	if (rc != ND_PASSAGE_OK)

@@ -38,9 +38,9 @@
  * and can be missed, so when the rule uses containment 127 more bands on
  * the slots in between (2j+1, 2j+2) are added (doc/cluster.md).
  *
- * Buckets.  Per band, every row's band key (32 bits) is packed with the row index into one 64-bit word; an LSD radix
- * sort on the top 32 bits (3 passes of 11 bits, skipped when a digit is
- * constant) groups equal keys into runs, rows in index order inside a run.
+ * Buckets.  Per band, every row's band key (32 bits) is packed with the
+ * row index into one 64-bit word; an LSD radix sort on the top 32 bits
+ * (radix.c: 3 passes of 11 bits, skipped when a digit is constant) groups equal keys into runs, rows in index order inside a run.
  * A run of up to 16 rows is verified pair by pair; a larger one (a
  * boilerplate text copied many times, or a common 32-bit collision) is
  * verified against at most 16 "leaders" per row: a member that matches no
@@ -52,8 +52,8 @@
  * the same order always give the same edges and the same clusters.
  *
  * Cost.  Per band: one pass over the rows to build keys (three hash steps
- * a row, more for the empty slots of short texts), a 3-pass radix sort of 8-byte words, one pass
- * over the runs; 128 bands, and with containment links 255 more.  Memory:
+ * a row, more for the empty slots of short texts), a 3-pass radix sort of
+ * 8-byte words, one pass over the runs; 128 bands, and with containment links 255 more.  Memory:
  * 24 bytes per row of scratch, plus the caller's union-find (5 bytes per
  * row).  Verification is one pass over 256 slots.
  *
@@ -65,8 +65,6 @@
 
 #include <string.h>
 
-#define RADIX_BITS 11
-#define RADIX_SIZE (1 << RADIX_BITS)
 #define TICK_ROWS 65536
 
 /* ---------- verification ---------- */
@@ -75,14 +73,10 @@ NdEdgeKind
 nd_cluster_verify(const NdSketch *a, const NdSketch *b, const NdEdgeRule *rule,
 				  float *cab, float *cba)
 {
-	int			matches = 0,
-				unionbins = 0,
-				abins = 0,
-				bbins = 0;
+	NdSketchCounts c;
 	double		sim,
 				ca,
 				cb;
-	int			i;
 
 	*cab = *cba = 0.0f;
 	/* the special cases of nd_sketch_similarity and nd_sketch_containment */
@@ -97,24 +91,14 @@ nd_cluster_verify(const NdSketch *a, const NdSketch *b, const NdEdgeRule *rule,
 			ND_EDGE_CONTAINED : ND_EDGE_NONE;
 	}
 
-	for (i = 0; i < ND_SKETCH_SLOTS; i++)
-	{
-		unsigned	x = a->slots[i],
-					y = b->slots[i];
-
-		matches += (x == y) & (x != ND_SLOT_EMPTY);
-		unionbins += (x != ND_SLOT_EMPTY) | (y != ND_SLOT_EMPTY);
-		abins += (x != ND_SLOT_EMPTY) & (x <= y);
-		bbins += (y != ND_SLOT_EMPTY) & (y <= x);
-	}
-
-	sim = unionbins > 0 ? (double) matches / unionbins : 0.0;
+	nd_sketch_compare(a, b, &c);
+	sim = c.unionbins > 0 ? (double) c.matches / c.unionbins : 0.0;
 	if ((float) sim >= rule->sim_threshold)
 		return ND_EDGE_SIMILAR;
 	if (!rule->use_containment)
 		return ND_EDGE_NONE;
-	ca = abins > 0 ? (double) matches / abins : 0.0;
-	cb = bbins > 0 ? (double) matches / bbins : 0.0;
+	ca = c.abins > 0 ? (double) c.matches / c.abins : 0.0;
+	cb = c.bbins > 0 ? (double) c.matches / c.bbins : 0.0;
 	*cab = (float) ca;
 	*cba = (float) cb;
 	return ((float) ca >= rule->cont_threshold ||
@@ -176,45 +160,6 @@ nd_uf_union(NdUnionFind *uf, uint32_t a, uint32_t b)
 	if (uf->rank[a] == uf->rank[b])
 		uf->rank[a]++;
 	return true;
-}
-
-/* ---------- radix sort ---------- */
-
-void
-nd_radix_sort_u64(uint64_t *a, uint64_t *tmp, size_t n, int lo_bit)
-{
-	size_t		count[RADIX_SIZE];
-	uint64_t   *src = a,
-			   *dst = tmp;
-	int			shift;
-
-	for (shift = lo_bit; shift < 64; shift += RADIX_BITS)
-	{
-		size_t		i,
-					sum = 0;
-		int			d;
-		uint64_t   *t;
-
-		memset(count, 0, sizeof(count));
-		for (i = 0; i < n; i++)
-			count[(src[i] >> shift) & (RADIX_SIZE - 1)]++;
-		if (n == 0 || count[(src[0] >> shift) & (RADIX_SIZE - 1)] == n)
-			continue;			/* every element has this digit */
-		for (d = 0; d < RADIX_SIZE; d++)
-		{
-			size_t		c = count[d];
-
-			count[d] = sum;
-			sum += c;
-		}
-		for (i = 0; i < n; i++)
-			dst[count[(src[i] >> shift) & (RADIX_SIZE - 1)]++] = src[i];
-		t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != a)
-		memcpy(a, src, n * sizeof(uint64_t));
 }
 
 /* ---------- band keys ---------- */

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "radix.h"
 #include "sketch.h"
 
 /*
@@ -89,14 +90,6 @@ extern void nd_uf_init(NdUnionFind *uf, uint32_t *parent, uint8_t *rank,
 extern uint32_t nd_uf_find(NdUnionFind *uf, uint32_t x);
 /* Joins the sets of a and b; returns false if they were already one set. */
 extern bool nd_uf_union(NdUnionFind *uf, uint32_t a, uint32_t b);
-
-/*
- * Sorts a[0..n) by bits [lo_bit, 64) (LSD radix, 11-bit digits, stable:
- * equal keys keep their input order), using tmp[0..n) as scratch.
- * Digits on which all elements agree cost one counting pass and no move.
- */
-extern void nd_radix_sort_u64(uint64_t *a, uint64_t *tmp, size_t n,
-							  int lo_bit);
 
 /*
  * The ND_CLUSTER_ALL_BANDS band keys of a sketch, for reference and tests:

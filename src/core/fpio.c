@@ -81,8 +81,7 @@ nd_fp_check(const NdFingerprint *fp, char *detail, size_t detail_len)
 		return fail(detail, detail_len,
 					"Shingle count %" PRIu32 " does not match token count %" PRIu32 " at shingle size %d.",
 					fp->sketch.nshingles, fp->sketch.ntokens, fp->shingle_size);
-	for (int i = 0; i < ND_SKETCH_SLOTS; i++)
-		filled += (fp->sketch.slots[i] != ND_SLOT_EMPTY);
+	filled = (uint32_t) nd_sketch_filled(&fp->sketch);
 	if (fp->sketch.nshingles == 0 && filled != 0)
 		return fail(detail, detail_len, "An empty text must have an empty sketch.");
 	if (fp->sketch.nshingles > 0 && filled == 0)

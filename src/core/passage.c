@@ -85,12 +85,11 @@
  *
  * nd_passage_hashes winnows in one pass, collecting the selected hashes
  * into an array grown by doubling, radix-sorts them as signed 64-bit
- * integers (8 passes of 8 bits, a second buffer of the same size) and
+ * integers (radix.c, with a second buffer of the same size) and
  * drops duplicates: linear time; memory at most 24 bytes per selected
  * gram, so at most 24 per token and about 8 on real text (a third of the
  * grams are selected).  Past ND_PASSAGE_MAX_TOKENS it stops collecting
- * and fails.  Measured (gcc -O2, one core of a shared AMD EPYC, English
- * news): about 10 ms per MB, a 5,000-word article in about 0.3 ms.
+ * and fails.  Time: doc/passages.md.
  *
  *-------------------------------------------------------------------------
  */
@@ -98,6 +97,7 @@
 
 #include <string.h>
 
+#include "radix.h"
 #include "sketch.h"
 #include "text.h"
 
@@ -106,7 +106,7 @@
  * nd_fmix64(t[0]*B^(k-1) + ... + t[k-1]) with the same B; test_passage.c
  * checks that it does.
  */
-#define GRAM_B	UINT64_C(0x9E3779B97F4A7C15)
+#define GRAM_B	ND_SHINGLE_B
 
 /* Tick every this many tokens in the matching loops. */
 #define TICK_TOKENS ((size_t) 1 << 16)
@@ -638,58 +638,6 @@ sink_hash(void *arg, uint64_t h, size_t pos)
 	hs->h[hs->n++] = h;
 }
 
-/*
- * Sorts v[0..n) as signed 64-bit integers: LSD radix sort, 8 passes of 8
- * bits over keys with the sign bit flipped; tmp holds n values.  Passes in
- * which every key has the same byte are skipped.
- */
-static void
-radix_sort_signed(uint64_t *v, uint64_t *tmp, size_t n,
-				  void (*tick) (void *), void *tick_arg)
-{
-	const uint64_t flip = UINT64_C(1) << 63;
-	uint64_t   *src = v;
-	uint64_t   *dst = tmp;
-	int			shift;
-	size_t		i;
-
-	for (i = 0; i < n; i++)
-		v[i] ^= flip;
-	for (shift = 0; shift < 64; shift += 8)
-	{
-		size_t		count[256];
-		size_t		sum = 0;
-		int			d;
-
-		if (tick)
-			tick(tick_arg);
-		memset(count, 0, sizeof(count));
-		for (i = 0; i < n; i++)
-			count[(src[i] >> shift) & 0xFF]++;
-		if (count[(src[0] >> shift) & 0xFF] == n)
-			continue;
-		for (d = 0; d < 256; d++)
-		{
-			size_t		c = count[d];
-
-			count[d] = sum;
-			sum += c;
-		}
-		for (i = 0; i < n; i++)
-			dst[count[(src[i] >> shift) & 0xFF]++] = src[i];
-		{
-			uint64_t   *t = src;
-
-			src = dst;
-			dst = t;
-		}
-	}
-	if (src != v)
-		memcpy(v, src, n * sizeof(uint64_t));
-	for (i = 0; i < n; i++)
-		v[i] ^= flip;
-}
-
 int
 nd_passage_hashes(const char *s, size_t len, const NdAllocator *al,
 				  void (*tick) (void *), void *tick_arg,
@@ -727,7 +675,7 @@ nd_passage_hashes(const char *s, size_t len, const NdAllocator *al,
 		release(al, hs.h);
 		return ND_PASSAGE_ENOMEM;
 	}
-	radix_sort_signed(hs.h, tmp, hs.n, tick, tick_arg);
+	nd_radix_sort_i64(hs.h, tmp, hs.n, tick, tick_arg);
 	release(al, tmp);
 
 	for (i = 0, u = 0; i < hs.n; i++)

@@ -84,8 +84,7 @@
 
 #include "text.h"
 
-/* Positional multiplier of the shingle sum: odd, = 5 mod 8. */
-#define SHINGLE_B	UINT64_C(0x9E3779B97F4A7C15)
+#define SHINGLE_B	ND_SHINGLE_B
 
 /* Token hashes kept for the sliding window; a power of two >= MAX. */
 #define RING_SIZE	16
@@ -281,7 +280,8 @@ nd_sketch_compare(const NdSketch *a, const NdSketch *b, NdSketchCounts *c)
 {
 	int			matches = 0,
 				unionbins = 0,
-				abins = 0;
+				abins = 0,
+				bbins = 0;
 	int			i;
 
 	for (i = 0; i < ND_SKETCH_SLOTS; i++)
@@ -293,10 +293,12 @@ nd_sketch_compare(const NdSketch *a, const NdSketch *b, NdSketchCounts *c)
 		matches += (x == y) & (x != ND_SLOT_EMPTY);
 		unionbins += (x != ND_SLOT_EMPTY) | (y != ND_SLOT_EMPTY);
 		abins += (x != ND_SLOT_EMPTY) & (x <= y);
+		bbins += (y != ND_SLOT_EMPTY) & (y <= x);
 	}
 	c->matches = matches;
 	c->unionbins = unionbins;
 	c->abins = abins;
+	c->bbins = bbins;
 }
 
 double

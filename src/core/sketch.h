@@ -39,6 +39,13 @@
 #define ND_EXACT_SEED UINT64_C(0x6E64657861637431)	/* "ndexact1" */
 
 /*
+ * Positional multiplier B of the shingle hash fmix64(t[0]*B^(k-1) + ... +
+ * t[k-1]): odd, = 5 mod 8.  The passage k-gram hash (passage.c) uses the
+ * same B so that its rolling hash equals nd_shingle_hash.
+ */
+#define ND_SHINGLE_B UINT64_C(0x9E3779B97F4A7C15)
+
+/*
  * The sketch of one text.  Fixed size (528 bytes), no pointers; two
  * sketches of the same text and shingle size are byte-for-byte equal on
  * every platform.  The shingle size is not stored: callers keep it next to
@@ -63,6 +70,17 @@ nd_fmix64(uint64_t h)
 	h *= UINT64_C(0xC4CEB9FE1A85EC53);
 	h ^= h >> 33;
 	return h;
+}
+
+/* Number of filled (non-empty) slots of a sketch. */
+static inline int
+nd_sketch_filled(const NdSketch *s)
+{
+	int			n = 0;
+
+	for (int i = 0; i < ND_SKETCH_SLOTS; i++)
+		n += (s->slots[i] != ND_SLOT_EMPTY);
+	return n;
 }
 
 /* Is w an accepted shingle size? */
@@ -125,13 +143,15 @@ extern double nd_sketch_containment(const NdSketch *a, const NdSketch *b);
  * instance to report how many bins an estimate rests on):
  *	 matches	bins where both are non-empty and equal;
  *	 unionbins	bins where at least one is non-empty;
- *	 abins		bins where a is non-empty and b is empty or a <= b.
+ *	 abins		bins where a is non-empty and b is empty or a <= b;
+ *	 bbins		the same with a and b swapped.
  */
 typedef struct NdSketchCounts
 {
 	int			matches;
 	int			unionbins;
 	int			abins;
+	int			bbins;
 } NdSketchCounts;
 
 extern void nd_sketch_compare(const NdSketch *a, const NdSketch *b,

@@ -63,10 +63,8 @@
  * letters, CJK, curly double quotes, dashes) goes straight to the token;
  * others go through a small buffer holding one combining sequence, which
  * is reordered and composed (binary search of the 941 composition pairs,
- * only for code points that can compose with a predecessor).  Measured
- * with bench/micro/bench_tokenize.c (-O2, one core of a shared AMD EPYC):
- * English news 650-890 MB/s (370-410 MB/s including an XXH3 hash per
- * token), French 310-340, Chinese 150-180, Russian about 130 MB/s.
+ * only for code points that can compose with a predecessor).  Throughput
+ * by language: doc/sketch.md; current figures: README, Performance.
  *
  * Source spans.  nd_tokenize_spans reports, with each token, the byte
  * range of the input it came from (for showing passages in the original
@@ -79,10 +77,8 @@
  * byte.  The state machine is written once, in text_template.h, and
  * compiled twice: with the span bookkeeping for nd_tokenize_spans and
  * without it for nd_tokenize and nd_tokenize_ex, so fingerprints do not pay
- * for it (it cost some 15% of the tokenizer's instructions on English
- * news when both shared one copy: bench/micro/run-sketch went from 594 to
- * 831 MB/s for the tokenizer alone, same tokens).  test_text_spans.c checks
- * that the two instances give the same tokens.
+ * for it (doc/sketch.md has what it cost when both shared one copy).
+ * test_text_spans.c checks that the two instances give the same tokens.
  *
  * Versioning.  Regenerating the tables for another Unicode version changes
  * tokens for some texts: bump the fingerprint format version with it.
