@@ -9,9 +9,10 @@
 
 --
 -- GIN key format 2 (src/gin.c, doc/index.md "Key formats"): every text is
--- densified, not only those under 128 shingles, which fixes the recall of
--- mid-length texts.  The support functions now call the format-2 entry
--- points (0.1.0's keep computing format 1).  An index stores no format, so
+-- densified in bands of two or more slots, not only those under 128
+-- shingles, which fixes the recall of mid-length texts, and keys have 15
+-- bits by default instead of 16.  The support functions now call the
+-- format-2 entry points (0.1.0's keep computing format 1).  An index stores no format, so
 -- every existing gin_fingerprint_ops index holds format-1 keys that the new
 -- functions would silently misread: each is marked invalid (the planner no
 -- longer uses it; inserts still maintain it), as pg_upgrade once did for
@@ -24,6 +25,10 @@ AS 'MODULE_PATHNAME', 'fingerprint_gin_extract_value_v2' LANGUAGE C IMMUTABLE ST
 CREATE OR REPLACE FUNCTION fingerprint_gin_extract_query(fingerprint, internal, int2, internal, internal, internal, internal)
 RETURNS internal
 AS 'MODULE_PATHNAME', 'fingerprint_gin_extract_query_v2' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+CREATE OR REPLACE FUNCTION fingerprint_gin_options(internal)
+RETURNS void
+AS 'MODULE_PATHNAME', 'fingerprint_gin_options_v2' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 DO $nd$
 DECLARE
@@ -40,7 +45,7 @@ BEGIN
 	LOOP
 		UPDATE pg_catalog.pg_index SET indisvalid = false WHERE indexrelid = ix;
 		RAISE WARNING 'index % holds GIN keys of neardup 0.1.0 and is disabled until it is rebuilt', ix
-			USING DETAIL = 'neardup 0.2.0 computes the band keys of mid-length texts differently (key format 2); reading the old keys would miss rows.',
+			USING DETAIL = 'neardup 0.2.0 computes band keys differently (key format 2); reading the old keys would miss rows.',
 			      HINT = pg_catalog.format('REINDEX INDEX %s;', ix);
 	END LOOP;
 END

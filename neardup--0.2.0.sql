@@ -285,7 +285,7 @@ COMMENT ON FUNCTION fingerprint_gin_triconsistent(internal, int2, fingerprint, i
 
 CREATE FUNCTION fingerprint_gin_options(internal)
 RETURNS void
-AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+AS 'MODULE_PATHNAME', 'fingerprint_gin_options_v2' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION fingerprint_gin_options(internal) IS
 'GIN support: the opclass options bands, rows and bits';
 

@@ -15,9 +15,10 @@
  * serve reads every row instead.  doc/index.md has the design, the key
  * formats and the measurements.
  *
- * Key formats.  Format 1 is 0.1.0's (texts under 128 shingles densified);
- * format 2 (0.2.0) densifies every text under ND_GIN_DENSIFY_BELOW, which
- * fixes the recall of mid-length texts.  An index stores no format, so the
+ * Key formats.  Format 1 is 0.1.0's (texts under 128 shingles densified,
+ * 16-bit keys by default); format 2 (0.2.0) densifies every text in
+ * bands of two or more slots, which fixes the recall of mid-length texts,
+ * with 15-bit keys by default.  An index stores no format, so the
  * SQL support functions of each release call their own entry points: the
  * 0.1.0 script's symbols keep computing format 1 forever, and the upgrade
  * to 0.2.0 marks existing indexes invalid until they are rebuilt.
@@ -40,11 +41,18 @@ PG_FUNCTION_INFO_V1(fingerprint_gin_extract_query_v2);
 PG_FUNCTION_INFO_V1(fingerprint_gin_consistent);
 PG_FUNCTION_INFO_V1(fingerprint_gin_triconsistent);
 PG_FUNCTION_INFO_V1(fingerprint_gin_options);
+PG_FUNCTION_INFO_V1(fingerprint_gin_options_v2);
 
-/* Opclass options and their defaults. */
+/*
+ * Opclass options and their defaults: 24 bands of 2 rows in both key
+ * formats, 16 bits a key in format 1 and 15 in format 2, which keeps the
+ * densified keys of mid-length texts within 200 bytes an article at 1M
+ * rows (doc/index.md).
+ */
 #define ND_GIN_BANDS_DEFAULT	24
 #define ND_GIN_ROWS_DEFAULT		2
-#define ND_GIN_BITS_DEFAULT		16
+#define ND_GIN_BITS_DEFAULT_V1	16
+#define ND_GIN_BITS_DEFAULT		15
 #define ND_GIN_BITS_MIN			4
 #define ND_GIN_BITS_MAX			23	/* band 255 << 23 still fits an int4 */
 
@@ -88,12 +96,19 @@ gin_options_validate(void *parsed, relopt_value *vals, int nvals)
 				 errhint("Lower bands or rows.")));
 }
 
+static int
+gin_default_bits(int format)
+{
+	return format == 1 ? ND_GIN_BITS_DEFAULT_V1 : ND_GIN_BITS_DEFAULT;
+}
+
 /*
  * options(internal): declares the opclass options bands, rows and bits
- * (CREATE INDEX ... USING gin (fp gin_fingerprint_ops (bands = 32))).
+ * (CREATE INDEX ... USING gin (fp gin_fingerprint_ops (bands = 32))) with
+ * the defaults of key format `format`.
  */
-Datum
-fingerprint_gin_options(PG_FUNCTION_ARGS)
+static Datum
+gin_options(FunctionCallInfo fcinfo, int format)
 {
 	local_relopts *relopts = (local_relopts *) PG_GETARG_POINTER(0);
 
@@ -108,19 +123,20 @@ fingerprint_gin_options(PG_FUNCTION_ARGS)
 							offsetof(NdGinOptions, rows));
 	add_local_int_reloption(relopts, "bits",
 							"bits of each band's key value (at most 2^bits keys per band)",
-							ND_GIN_BITS_DEFAULT, ND_GIN_BITS_MIN, ND_GIN_BITS_MAX,
+							gin_default_bits(format), ND_GIN_BITS_MIN, ND_GIN_BITS_MAX,
 							offsetof(NdGinOptions, bits));
 	register_reloptions_validator(relopts, gin_options_validate);
 	PG_RETURN_VOID();
 }
 
-/* The options of the index being used, or the defaults. */
+/* The options of the index being used, or the defaults of the format. */
 static void
-gin_get_options(FunctionCallInfo fcinfo, int *bands, int *rows, int *bits)
+gin_get_options(FunctionCallInfo fcinfo, int format, int *bands, int *rows,
+				int *bits)
 {
 	*bands = ND_GIN_BANDS_DEFAULT;
 	*rows = ND_GIN_ROWS_DEFAULT;
-	*bits = ND_GIN_BITS_DEFAULT;
+	*bits = gin_default_bits(format);
 	if (PG_HAS_OPCLASS_OPTIONS())
 	{
 		NdGinOptions *o = (NdGinOptions *) PG_GET_OPCLASS_OPTIONS();
@@ -133,8 +149,10 @@ gin_get_options(FunctionCallInfo fcinfo, int *bands, int *rows, int *bits)
 
 /*
  * The band layout of an index: 0.1.0's key format (format 1) densified
- * only texts under 128 shingles; format 2 densifies below
- * ND_GIN_DENSIFY_BELOW (doc/index.md, "Recall per text length").
+ * only texts under 128 shingles; format 2 densifies every text when a band
+ * has two or more slots, and keeps 128 for single-slot bands, whose keys
+ * are full whenever the slot is (densifying them cost 26 % more index for
+ * no measured recall; doc/index.md, "Recall per text length").
  */
 static NdBandLayout
 gin_layout(int bands, int rows, int format)
@@ -145,7 +163,8 @@ gin_layout(int bands, int rows, int format)
 	l.rows = rows;
 	l.first = 0;
 	l.stride = rows;
-	l.densify_below = format == 1 ? ND_GIN_DENSIFY_BELOW_V1 : ND_GIN_DENSIFY_BELOW;
+	l.densify_below = (format == 1 || rows == 1) ?
+		ND_GIN_DENSIFY_BELOW_V1 : ND_GIN_DENSIFY_BELOW;
 	l.densify = ND_DENSIFY_OPTIMAL;
 	return l;
 }
@@ -189,7 +208,7 @@ gin_extract_value(FunctionCallInfo fcinfo, int format)
 	Datum	   *entries;
 	int			n;
 
-	gin_get_options(fcinfo, &bands, &rows, &bits);
+	gin_get_options(fcinfo, format, &bands, &rows, &bits);
 	keys = palloc((bands + 1) * sizeof(int32));
 	n = gin_band_keys(fp, bands, rows, bits, format, keys);
 	entries = palloc(Max(n, 1) * sizeof(Datum));
@@ -232,7 +251,7 @@ gin_extract_query(FunctionCallInfo fcinfo, int format)
 	NdGinQuery *q;
 	int			n;
 
-	gin_get_options(fcinfo, &bands, &rows, &bits);
+	gin_get_options(fcinfo, format, &bands, &rows, &bits);
 	keys = palloc((bands + 1) * sizeof(int32));
 	n = gin_band_keys(fp, bands, rows, bits, format, keys);
 
@@ -278,6 +297,12 @@ gin_extract_query(FunctionCallInfo fcinfo, int format)
 
 /* Key format 1: the entry points of neardup 0.1.0's install script. */
 Datum
+fingerprint_gin_options(PG_FUNCTION_ARGS)
+{
+	return gin_options(fcinfo, 1);
+}
+
+Datum
 fingerprint_gin_extract_value(PG_FUNCTION_ARGS)
 {
 	return gin_extract_value(fcinfo, 1);
@@ -290,6 +315,12 @@ fingerprint_gin_extract_query(PG_FUNCTION_ARGS)
 }
 
 /* Key format 2: neardup 0.2.0 and later. */
+Datum
+fingerprint_gin_options_v2(PG_FUNCTION_ARGS)
+{
+	return gin_options(fcinfo, 2);
+}
+
 Datum
 fingerprint_gin_extract_value_v2(PG_FUNCTION_ARGS)
 {

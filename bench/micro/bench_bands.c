@@ -37,16 +37,17 @@ typedef struct Layout
 				rows;
 	uint32_t	densify_below;
 	NdDensify	how;
+	int			bits;
 } Layout;
 
 static const Layout layouts[] = {
-	{"24x2 densify<128 (0.1.0)", 24, 2, 128, ND_DENSIFY_OPTIMAL},
-	{"24x2 densify<256", 24, 2, 256, ND_DENSIFY_OPTIMAL},
-	{"24x2 densify all (0.2.0)", 24, 2, ND_DENSIFY_ALL, ND_DENSIFY_OPTIMAL},
-	{"24x2 densify all, rotation", 24, 2, ND_DENSIFY_ALL, ND_DENSIFY_ROTATION},
-	{"20x2 densify all", 20, 2, ND_DENSIFY_ALL, ND_DENSIFY_OPTIMAL},
-	{"32x1 densify<128 (0.1.0)", 32, 1, 128, ND_DENSIFY_OPTIMAL},
-	{"32x1 densify all (0.2.0)", 32, 1, ND_DENSIFY_ALL, ND_DENSIFY_OPTIMAL},
+	{"24x2 bits 16, densify <128 (format 1, 0.1.0 default)", 24, 2, 128, ND_DENSIFY_OPTIMAL, 16},
+	{"24x2 bits 16, densify <256", 24, 2, 256, ND_DENSIFY_OPTIMAL, 16},
+	{"24x2 bits 15, densify all (format 2, 0.2.0 default)", 24, 2, ND_DENSIFY_ALL, ND_DENSIFY_OPTIMAL, 15},
+	{"24x2 bits 15, densify all by rotation", 24, 2, ND_DENSIFY_ALL, ND_DENSIFY_ROTATION, 15},
+	{"20x2 bits 16, densify all", 20, 2, ND_DENSIFY_ALL, ND_DENSIFY_OPTIMAL, 16},
+	{"32x1 bits 16, densify <128 (top-k; formats 1 and 2)", 32, 1, 128, ND_DENSIFY_OPTIMAL, 16},
+	{"32x1 bits 16, densify all", 32, 1, ND_DENSIFY_ALL, ND_DENSIFY_OPTIMAL, 16},
 };
 #define NLAYOUTS (int) (sizeof(layouts) / sizeof(layouts[0]))
 
@@ -104,16 +105,16 @@ render(const int *w, int n, char *buf)
 	return len;
 }
 
-/* keys of sk under layout l: the same int32 keys gin.c computes (bits 16) */
+/* keys of sk under layout l: the same int32 keys gin.c computes */
 static int
-keys_of(const NdSketch *sk, const NdBandLayout *l, int32_t *keys)
+keys_of(const NdSketch *sk, const NdBandLayout *l, int bits, int32_t *keys)
 {
 	uint64_t	h[ND_SKETCH_SLOTS];
 	int			band[ND_SKETCH_SLOTS];
 	int			n = nd_band_hashes(sk, l, h, band);
 
 	for (int k = 0; k < n; k++)
-		keys[k] = nd_band_key32(band[k], h[k], 16);
+		keys[k] = nd_band_key32(band[k], h[k], bits);
 	return n;
 }
 
@@ -185,8 +186,8 @@ main(int argc, char **argv)
 				layouts[k].rows, layouts[k].densify_below, layouts[k].how};
 				int32_t		ka[ND_SKETCH_SLOTS],
 							kb[ND_SKETCH_SLOTS];
-				int			na = keys_of(&a, &l, ka),
-							nb = keys_of(&b, &l, kb),
+				int			na = keys_of(&a, &l, layouts[k].bits, ka),
+							nb = keys_of(&b, &l, layouts[k].bits, kb),
 							c = common_keys(ka, na, kb, nb);
 
 				nkeys[k][li] += (na + nb) / 2.0;
