@@ -349,6 +349,88 @@ push_run(const NdAllocator *al, NdPassageRun **runs, size_t *n, size_t *cap,
 	return ND_PASSAGE_OK;
 }
 
+/*
+ * The longest run of equal tokens starting at ta[i] and at some candidate
+ * position of tb whose k-gram hash is h (the first ND_PASSAGE_MAX_CANDIDATES
+ * candidates of the index), at least k long; 0 if none.  *best_j is where
+ * it starts in b.
+ */
+static size_t
+longest_match(const Tok *ta, size_t na, const Tok *tb, size_t nb,
+			  const GramIndex *ix, size_t i, uint64_t h, size_t k,
+			  size_t *best_j)
+{
+	size_t		best_len = 0;
+	int			tries = 0;
+
+	for (uint32_t j = index_find(ix, h);
+		 j != NO_NEXT && tries < ND_PASSAGE_MAX_CANDIDATES;
+		 j = ix->next[j], tries++)
+	{
+		size_t		len = 0;
+		size_t		maxlen = na - i < nb - j ? na - i : nb - j;
+
+		while (len < maxlen && ta[i + len].hash == tb[j + len].hash)
+			len++;
+		if (len >= k && len > best_len)
+		{
+			best_len = len;
+			*best_j = j;
+			if (len == maxlen && maxlen == na - i)
+				break;			/* no candidate can do better */
+		}
+	}
+	return best_len;
+}
+
+/*
+ * The greedy parse of a against the index of b's k-grams: left to right,
+ * at each position of a not inside a run already taken, the longest match
+ * in b becomes a run (pushed to *runs) and the parse resumes after it.
+ */
+static int
+greedy_parse(const Tok *ta, size_t na, const Tok *tb, size_t nb,
+			 const GramIndex *ix, size_t k, const NdAllocator *al,
+			 void (*tick) (void *), void *tick_arg,
+			 NdPassageRun **runs, size_t *nruns, size_t *cap)
+{
+	uint64_t	bk = pow_b((int) k);
+	uint64_t	sum = 0;
+	size_t		resume = 0;		/* next position the parse looks at */
+
+	/* x is the last token of the k-gram that starts at x + 1 - k */
+	for (size_t x = 0; x < na; x++)
+	{
+		size_t		i,
+					best_j = 0,
+					best_len;
+		NdPassageRun r;
+		int			rc;
+
+		maybe_tick(x, tick, tick_arg);
+		sum = sum * GRAM_B + ta[x].hash;
+		if (x >= k)
+			sum -= ta[x - k].hash * bk;
+		if (x + 1 < k || (i = x + 1 - k) < resume)
+			continue;
+		best_len = longest_match(ta, na, tb, nb, ix, i, nd_fmix64(sum), k, &best_j);
+		if (best_len == 0)
+			continue;
+		r.a_token = (uint32_t) i;
+		r.b_token = (uint32_t) best_j;
+		r.words = (uint32_t) best_len;
+		r.a_start = ta[i].start;
+		r.a_end = ta[i + best_len - 1].end;
+		r.b_start = tb[best_j].start;
+		r.b_end = tb[best_j + best_len - 1].end;
+		rc = push_run(al, runs, nruns, cap, &r);
+		if (rc != ND_PASSAGE_OK)
+			return rc;
+		resume = i + best_len;
+	}
+	return ND_PASSAGE_OK;
+}
+
 int
 nd_shared_passages(const char *a, size_t alen, const char *b, size_t blen,
 				   int min_words, const NdAllocator *al,
@@ -379,66 +461,8 @@ nd_shared_passages(const char *a, size_t alen, const char *b, size_t blen,
 	if (rc != ND_PASSAGE_OK)
 		goto done;
 
-	{
-		uint64_t	bk = pow_b(min_words);
-		uint64_t	sum = 0;
-		size_t		resume = 0; /* next position the parse looks at */
-		size_t		x;
-
-		/* x is the last token of the k-gram that starts at x + 1 - k */
-		for (x = 0; x < na; x++)
-		{
-			size_t		i;
-			uint32_t	j;
-			size_t		best_len = 0;
-			size_t		best_j = 0;
-			int			tries = 0;
-
-			maybe_tick(x, tick, tick_arg);
-			sum = sum * GRAM_B + ta[x].hash;
-			if (x >= k)
-				sum -= ta[x - k].hash * bk;
-			if (x + 1 < k)
-				continue;
-			i = x + 1 - k;
-			if (i < resume)
-				continue;
-
-			for (j = index_find(&ix, nd_fmix64(sum));
-				 j != NO_NEXT && tries < ND_PASSAGE_MAX_CANDIDATES;
-				 j = ix.next[j], tries++)
-			{
-				size_t		len = 0;
-				size_t		maxlen = na - i < nb - j ? na - i : nb - j;
-
-				while (len < maxlen && ta[i + len].hash == tb[j + len].hash)
-					len++;
-				if (len >= k && len > best_len)
-				{
-					best_len = len;
-					best_j = j;
-					if (len == maxlen && maxlen == na - i)
-						break;	/* no candidate can do better */
-				}
-			}
-			if (best_len > 0)
-			{
-				NdPassageRun r;
-
-				r.a_token = (uint32_t) i;
-				r.b_token = (uint32_t) best_j;
-				r.words = (uint32_t) best_len;
-				r.a_start = ta[i].start;
-				r.a_end = ta[i + best_len - 1].end;
-				r.b_start = tb[best_j].start;
-				r.b_end = tb[best_j + best_len - 1].end;
-				rc = push_run(al, runs, nruns, &cap, &r);
-				if (rc != ND_PASSAGE_OK)
-					goto done;
-				resume = i + best_len;
-			}
-		}
-	}
+	rc = greedy_parse(ta, na, tb, nb, &ix, k, al, tick, tick_arg,
+					  runs, nruns, &cap);
 
 done:
 	release(al, ix.slot);
