@@ -10,8 +10,8 @@
 --
 -- GIN key format 2 (src/gin.c, doc/index.md "Key formats"): every text is
 -- densified in bands of two or more slots, not only those under 128
--- shingles, which fixes the recall of mid-length texts, and keys have 15
--- bits by default instead of 16.  The support functions now call the
+-- shingles, which fixes the recall of mid-length texts, and there are 20
+-- bands by default instead of 24.  The support functions now call the
 -- format-2 entry points (0.1.0's keep computing format 1).  An index stores no format, so
 -- every existing gin_fingerprint_ops index holds format-1 keys that the new
 -- functions would silently misread: each is marked invalid (the planner no

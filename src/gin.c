@@ -16,9 +16,9 @@
  * formats and the measurements.
  *
  * Key formats.  Format 1 is 0.1.0's (texts under 128 shingles densified,
- * 16-bit keys by default); format 2 (0.2.0) densifies every text in
- * bands of two or more slots, which fixes the recall of mid-length texts,
- * with 15-bit keys by default.  An index stores no format, so the
+ * 24 bands by default); format 2 (0.2.0) densifies every text in bands of
+ * two or more slots, which fixes the recall of mid-length texts, with 20
+ * bands by default.  An index stores no format, so the
  * SQL support functions of each release call their own entry points: the
  * 0.1.0 script's symbols keep computing format 1 forever, and the upgrade
  * to 0.2.0 marks existing indexes invalid until they are rebuilt.
@@ -44,15 +44,16 @@ PG_FUNCTION_INFO_V1(fingerprint_gin_options);
 PG_FUNCTION_INFO_V1(fingerprint_gin_options_v2);
 
 /*
- * Opclass options and their defaults: 24 bands of 2 rows in both key
- * formats, 16 bits a key in format 1 and 15 in format 2, which keeps the
- * densified keys of mid-length texts within 200 bytes an article at 1M
- * rows (doc/index.md).
+ * Opclass options and their defaults: 2 rows and 16 bits in both key
+ * formats, 24 bands in format 1 and 20 in format 2, whose densified keys
+ * would otherwise exceed 200 bytes an article at 1M rows, and whose 24
+ * keys a query made the planner prefer a single-slot index at 0.3
+ * (doc/index.md).
  */
-#define ND_GIN_BANDS_DEFAULT	24
+#define ND_GIN_BANDS_DEFAULT_V1	24
+#define ND_GIN_BANDS_DEFAULT	20
 #define ND_GIN_ROWS_DEFAULT		2
-#define ND_GIN_BITS_DEFAULT_V1	16
-#define ND_GIN_BITS_DEFAULT		15
+#define ND_GIN_BITS_DEFAULT		16
 #define ND_GIN_BITS_MIN			4
 #define ND_GIN_BITS_MAX			23	/* band 255 << 23 still fits an int4 */
 
@@ -97,9 +98,9 @@ gin_options_validate(void *parsed, relopt_value *vals, int nvals)
 }
 
 static int
-gin_default_bits(int format)
+gin_default_bands(int format)
 {
-	return format == 1 ? ND_GIN_BITS_DEFAULT_V1 : ND_GIN_BITS_DEFAULT;
+	return format == 1 ? ND_GIN_BANDS_DEFAULT_V1 : ND_GIN_BANDS_DEFAULT;
 }
 
 /*
@@ -115,7 +116,7 @@ gin_options(FunctionCallInfo fcinfo, int format)
 	init_local_reloptions(relopts, sizeof(NdGinOptions));
 	add_local_int_reloption(relopts, "bands",
 							"number of LSH bands (index keys per row at most)",
-							ND_GIN_BANDS_DEFAULT, 1, ND_SKETCH_SLOTS,
+							gin_default_bands(format), 1, ND_SKETCH_SLOTS,
 							offsetof(NdGinOptions, bands));
 	add_local_int_reloption(relopts, "rows",
 							"sketch slots per band",
@@ -123,7 +124,7 @@ gin_options(FunctionCallInfo fcinfo, int format)
 							offsetof(NdGinOptions, rows));
 	add_local_int_reloption(relopts, "bits",
 							"bits of each band's key value (at most 2^bits keys per band)",
-							gin_default_bits(format), ND_GIN_BITS_MIN, ND_GIN_BITS_MAX,
+							ND_GIN_BITS_DEFAULT, ND_GIN_BITS_MIN, ND_GIN_BITS_MAX,
 							offsetof(NdGinOptions, bits));
 	register_reloptions_validator(relopts, gin_options_validate);
 	PG_RETURN_VOID();
@@ -134,9 +135,9 @@ static void
 gin_get_options(FunctionCallInfo fcinfo, int format, int *bands, int *rows,
 				int *bits)
 {
-	*bands = ND_GIN_BANDS_DEFAULT;
+	*bands = gin_default_bands(format);
 	*rows = ND_GIN_ROWS_DEFAULT;
-	*bits = gin_default_bits(format);
+	*bits = ND_GIN_BITS_DEFAULT;
 	if (PG_HAS_OPCLASS_OPTIONS())
 	{
 		NdGinOptions *o = (NdGinOptions *) PG_GET_OPCLASS_OPTIONS();

@@ -43,9 +43,9 @@ typedef struct Layout
 static const Layout layouts[] = {
 	{"24x2 bits 16, densify <128 (format 1, 0.1.0 default)", 24, 2, 128, ND_DENSIFY_OPTIMAL, 16},
 	{"24x2 bits 16, densify <256", 24, 2, 256, ND_DENSIFY_OPTIMAL, 16},
-	{"24x2 bits 15, densify all (format 2, 0.2.0 default)", 24, 2, ND_DENSIFY_ALL, ND_DENSIFY_OPTIMAL, 15},
+	{"24x2 bits 15, densify all", 24, 2, ND_DENSIFY_ALL, ND_DENSIFY_OPTIMAL, 15},
 	{"24x2 bits 15, densify all by rotation", 24, 2, ND_DENSIFY_ALL, ND_DENSIFY_ROTATION, 15},
-	{"20x2 bits 16, densify all", 20, 2, ND_DENSIFY_ALL, ND_DENSIFY_OPTIMAL, 16},
+	{"20x2 bits 16, densify all (format 2, 0.2.0 default)", 20, 2, ND_DENSIFY_ALL, ND_DENSIFY_OPTIMAL, 16},
 	{"32x1 bits 16, densify <128 (top-k; formats 1 and 2)", 32, 1, 128, ND_DENSIFY_OPTIMAL, 16},
 	{"32x1 bits 16, densify all", 32, 1, ND_DENSIFY_ALL, ND_DENSIFY_OPTIMAL, 16},
 };
