@@ -67,14 +67,16 @@
  * line), when a blank line separates it from the line before and the line
  * after, it is at most 500 bytes and at least one body line follows; a By
  * line right after S is then the byline.  S must not open like a body
- * paragraph: a dateline "BAGHDAD (Dispatches) - ..." or a label "Photo:".
- * The evidence is the body after S: if S ends like a paragraph ('.', '"',
- * U+201D, '?', '!'), the body must be dense (two of its lines adjacent),
- * since above one-line paragraphs between blank lines a full sentence is
- * just the lede; if S does not, most body lines must end like paragraphs
- * and S must be shorter than the longest of them, so a list or a poem
- * (short lines, no final punctuation) keeps its first line.  Body: the
- * lines in between.
+ * paragraph: a dateline "BAGHDAD (Dispatches) - ..." or a page label
+ * ("Photo:", "Read more:", "Related:", ...).
+ * The evidence is the body after S.  A dense body (at least two lines,
+ * at least half of them directly after the line before) takes S as its
+ * subtitle.  Above one-line paragraphs between blank lines: if S ends like
+ * a paragraph ('.', '"', U+201D, '?', '!') it is just the lede, unless it
+ * is followed by a single, longer body line; if S does not, most body
+ * lines must end like paragraphs and S must be shorter than the longest of
+ * them, so a list or a poem (short lines, no final punctuation) keeps its
+ * first line.  Body: the lines in between.
  *
  * Fields.  title, subtitle and caption are single trimmed lines.  raw,
  * body and byline are regions from the first byte of their first line to
@@ -504,11 +506,17 @@ ends_terminal(const NdDumpParser *p, const NdDumpLine *l)
 	return n >= 3 && s[n - 3] == 0xE2 && s[n - 2] == 0x80 && c == 0x9D;
 }
 
+/* Labels of the lines a page puts around a story ("Photo: ..."). */
+static const char *const body_labels[] = {
+	"advertisement", "file photo", "image", "listen", "photo", "photos",
+	"picture", "read more", "related", "see also", "video", "watch",
+};
+
 /*
- * The line opens like a news paragraph or a label, never a standfirst: a
- * dateline (capitals, an optional "(Agency)", then '-', en or em dash:
- * "BAGHDAD (Dispatches) – ...") or a label of one or two words and a
- * colon ("Photo: ...", "Read more: ...").
+ * The line opens like a news paragraph or page furniture, never a
+ * standfirst: a dateline (capitals, an optional "(Agency)", then '-', en
+ * or em dash: "BAGHDAD (Dispatches) – ...") or one of body_labels and a
+ * colon ("Photo: ...", "Read more: ...", any case).
  */
 static bool
 opens_body(const NdDumpParser *p, const NdDumpLine *l)
@@ -517,21 +525,26 @@ opens_body(const NdDumpParser *p, const NdDumpLine *l)
 	size_t		n = min_size(l->tend - l->toff, 80);
 	size_t		i = 0;
 	unsigned	caps = 0;
-	unsigned	spaces = 0;
 
 	/* a label */
-	for (i = 0; i < n && i < 24; i++)
+	for (i = 0; i < sizeof(body_labels) / sizeof(body_labels[0]); i++)
 	{
-		if (s[i] == ':')
+		size_t		m = strlen(body_labels[i]);
+		size_t		j;
+
+		if (n <= m + 1 || s[m] != ':')
+			continue;
+		for (j = 0; j < m; j++)
 		{
-			if (i > 0 && i + 1 < n && is_ws((char) s[i + 1]))
-				return true;
-			break;
+			unsigned char c = s[j];
+
+			if (c >= 'A' && c <= 'Z')
+				c = (unsigned char) (c - 'A' + 'a');
+			if (c != (unsigned char) body_labels[i][j])
+				break;
 		}
-		if (s[i] == ' ' && ++spaces > 1)
-			break;
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == ' '))
-			break;
+		if (j == m)
+			return true;
 	}
 
 	/* a dateline */
@@ -750,13 +763,16 @@ plain_fields(const NdDumpParser *p, const Block *b)
 		BodyStats	st = body_stats(p, b, after, f.body_last);
 		bool		ok;
 
+		size_t		len = c->tend - c->toff;
+
 		if (opens_body(p, c))
 			ok = false;
+		else if (st.lines >= 2 && 2 * st.adjacent >= st.lines)
+			ok = true;			/* a dense body */
 		else if (ends_terminal(p, c))
-			ok = (st.adjacent > 0);
+			ok = (st.lines == 1 && len < st.max_len);
 		else
-			ok = (2 * st.terminal > st.lines &&
-				  (size_t) (c->tend - c->toff) < st.max_len);
+			ok = (2 * st.terminal > st.lines && len < st.max_len);
 		if (!ok)
 			return f;
 	}
