@@ -515,7 +515,7 @@ static const char *const body_labels[] = {
 /*
  * The line opens like a news paragraph or page furniture, never a
  * standfirst: a dateline (capitals, an optional "(Agency)", then '-', en
- * or em dash: "BAGHDAD (Dispatches) – ...") or one of body_labels and a
+ * or em dash between blanks: "BAGHDAD (Dispatches) – ...") or one of body_labels and a
  * colon ("Photo: ...", "Read more: ...", any case).
  */
 static bool
@@ -571,10 +571,13 @@ opens_body(const NdDumpParser *p, const NdDumpLine *l)
 		while (i < n && is_ws((char) s[i]))
 			i++;
 	}
-	if (i < n && s[i] == '-')
-		return true;
-	return i + 2 < n && s[i] == 0xE2 && s[i + 1] == 0x80 &&
-		(s[i + 2] == 0x93 || s[i + 2] == 0x94);
+	/* the dash stands between blanks: "LIMA - ...", not "TO-DATE" */
+	if (i == 0 || !is_ws((char) s[i - 1]))
+		return false;
+	if (i + 1 < n && s[i] == '-')
+		return is_ws((char) s[i + 1]);
+	return i + 3 < n && s[i] == 0xE2 && s[i + 1] == 0x80 &&
+		(s[i + 2] == 0x93 || s[i + 2] == 0x94) && is_ws((char) s[i + 3]);
 }
 
 /* Lower-case particles a name may hold ("Ana de la Cruz", "A and B"). */
@@ -698,13 +701,7 @@ body_stats(const NdDumpParser *p, const Block *b, size_t from, size_t to)
 	return st;
 }
 
-/*
- * Reads the plain fields of a block whose first line is its title: see
- * "Plain fields" in the design notes.  Gives the body's first and last line, the
- * subtitle index (0 = none) and the byline's first line and label end
- * (first 0 = none); the byline always runs to the block's last line unless
- * it is a "By" line under the title (top_by).
- */
+/* Where the fields of a plain block lie, as line indexes into the block. */
 typedef struct PlainFields
 {
 	size_t		body_first;
@@ -712,9 +709,15 @@ typedef struct PlainFields
 	size_t		subtitle;		/* 0 = none */
 	size_t		byline;			/* first byline line, 0 = none */
 	size_t		byline_last;
-	size_t		label_end;
+	size_t		label_end;		/* first byte after the byline's label */
 } PlainFields;
 
+/*
+ * Reads the plain fields of a block whose first line is its title (and
+ * which has at least two lines): see "Plain fields" in the design notes.
+ * Looks only at the block's first and last BLOCK_EDGE lines and its
+ * middle stats, so the cost does not depend on the block's length.
+ */
 static PlainFields
 plain_fields(const NdDumpParser *p, const Block *b)
 {
