@@ -38,6 +38,8 @@ REGRESS = \
 	split_basic \
 	split_layouts \
 	split_edge \
+	split_cancel \
+	split_variants \
 	normalize \
 	fingerprint_io \
 	index_gin \

@@ -33,27 +33,53 @@ PG_FUNCTION_INFO_V1(split_articles);
 
 #define SPLIT_NATTS 9
 
+#define COUNT_CHUNK	((size_t) 1 << 20)
+
 /*
  * Characters in buf[0..len) in the server encoding, as substr() counts
  * them.  UTF-8 counts the bytes that start a character (a loop the
  * compiler vectorizes); single-byte encodings count bytes; anything else
- * goes through pg_mbstrlen_with_len().
+ * steps with pg_mblen().  Checks for interrupts once per megabyte, since
+ * one article may span the whole dump.
  */
 static int64
 count_chars(const char *buf, size_t len)
 {
+	int64		n = 0;
+
 	if (GetDatabaseEncoding() == PG_UTF8)
 	{
 		const unsigned char *p = (const unsigned char *) buf;
-		int64		n = 0;
+		size_t		i = 0;
 
-		for (size_t i = 0; i < len; i++)
-			n += (p[i] & 0xC0) != 0x80;
+		while (i < len)
+		{
+			size_t		stop = (len - i > COUNT_CHUNK) ? i + COUNT_CHUNK : len;
+
+			for (; i < stop; i++)
+				n += (p[i] & 0xC0) != 0x80;
+			CHECK_FOR_INTERRUPTS();
+		}
 		return n;
 	}
 	if (pg_database_encoding_max_length() == 1)
 		return (int64) len;
-	return pg_mbstrlen_with_len(buf, (int) len);
+	{
+		size_t		i = 0;
+		size_t		next_check = COUNT_CHUNK;
+
+		while (i < len)
+		{
+			i += pg_mblen(buf + i);
+			n++;
+			if (i >= next_check)
+			{
+				CHECK_FOR_INTERRUPTS();
+				next_check = i + COUNT_CHUNK;
+			}
+		}
+	}
+	return n;
 }
 
 /* A text datum for a one-line field, or NULL when absent or empty. */
@@ -67,7 +93,10 @@ span_datum(const char *buf, NdSpan span, Datum *value)
 	return true;
 }
 
-/* A text datum for a multi-line region, cleaned line by line. */
+/*
+ * A text datum for a multi-line region, cleaned line by line (checking for
+ * interrupts as it goes: a region may be most of the dump).
+ */
 static bool
 region_datum(const char *buf, NdSpan span, Datum *value)
 {
@@ -77,7 +106,8 @@ region_datum(const char *buf, NdSpan span, Datum *value)
 	if (span.off == ND_ABSENT || span.len == 0)
 		return false;
 	result = (text *) palloc(VARHDRSZ + span.len);
-	len = nd_clean_lines(buf + span.off, span.len, VARDATA(result));
+	len = nd_clean_lines_tick(buf + span.off, span.len, VARDATA(result),
+							  NeardupInterruptTick, NULL);
 	if (len == 0)
 	{
 		pfree(result);
@@ -156,6 +186,8 @@ split_articles(PG_FUNCTION_ARGS)
 		values[6] = CStringGetTextDatum(nd_layout_name(art.layout));
 		values[7] = Int32GetDatum((int32) (start_chars + 1));
 		values[8] = Int32GetDatum((int32) span_chars);
+		/* the last chance to stop before a large row is stored */
+		CHECK_FOR_INTERRUPTS();
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		MemoryContextSwitchTo(oldcxt);
 		MemoryContextReset(rowcxt);

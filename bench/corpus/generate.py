@@ -13,7 +13,13 @@ Writes into DIR (see bench/README.md for the design):
   dumps/         tt-NNNN.txt and plain-NNNN.txt: every article as a raw dump in the
                  tt and in the plain layout, files of about --dump-mb MB;
                  dumps/index.tsv: layout, file, ordinal, id (the expected split:
-                 article `id`'s row in articles.tsv holds the expected fields)
+                 article `id`'s row in articles.tsv holds the expected fields);
+                 plainx-NNNN.txt: every article once more in one of the plain
+                 VARIANTS (blank-line paragraphs, standfirst without final stop,
+                 author block with a blank line or no bio, "By Name" at the top
+                 or bottom); dumps/variants.tsv: file, ordinal, id, variant,
+                 subtitle, byline, dateline (COPY text; title and body as in
+                 articles.tsv, the body's first line after the dateline if any)
   meta.json      parameters, counts per kind, length statistics
 
 The output depends only on (pool, N, seed): each family is generated from its
@@ -53,6 +59,7 @@ BOILER_TAIL = [
 
 DIGITS = re.compile(r"\d+")
 CAPWORD = re.compile(r"(?<=[ \"(])[A-Z][a-z]{2,14}\b")
+DATELINE = re.compile(r"^[A-Z][A-Z .,']+(\([^)]*\))?\s*[-\u2013\u2014]\s*")
 QUOTED = re.compile(r'"([^"]{25,400})"')
 
 
@@ -123,7 +130,8 @@ class Gen:
         """Title, caption, subtitle, byline of a new article."""
         art["title"] = self.title()
         art["caption"] = "%s (Photo: %s)" % (self.short_sentence(25).rstrip("."), self.name())
-        art["subtitle"] = self.short_sentence(40)
+        # a standfirst is a summary, never a dateline paragraph
+        art["subtitle"] = DATELINE.sub("", self.short_sentence(40)) or "Officials gave no details."
         n = self.name()
         art["byline"] = "%s\n%s writes about %s." % (n, n, self.r.choice(
             ["politics", "business", "science", "sport", "culture", "technology", "the region"]))
@@ -303,6 +311,80 @@ def plain_dump(a, body):
     return "%s\n\n%s\n\n%s\nAuthor: %s\n%s" % (a["title"], a["subtitle"], body, n, bio)
 
 
+# The plain-layout variants a scraper produces (dumps/plainx-NNNN.txt): how
+# paragraphs are separated, whether the standfirst keeps its final stop, and
+# where and how the author block is written.  Each entry: (name, weight).
+VARIANTS = [
+    ("dense", 10),            # dense paragraphs, standfirst as written, Author: + bio
+    ("dense_nostop", 10),     # dense, standfirst without final stop, bio after a blank line
+    ("blank", 14),            # blank-line paragraphs, standfirst without stop, Author: + bio
+    ("blank_gapbio", 12),     # blank-line, Author: / blank line / bio
+    ("blank_nobio", 10),      # blank-line, Author: Name only
+    ("blank_by_bottom", 10),  # blank-line, "By Name" (or "BY NAME") as the last line
+    ("blank_by_top", 12),     # blank-line, standfirst, then "By Name", then the body
+    ("blank_by_top_nosub", 8),  # blank-line, "By Name" under the title, no standfirst
+    ("blank_nosub", 14),      # blank-line, no standfirst: the lede (often a dateline) opens the body
+]
+STOPS = '.!?"\u201d'
+
+
+def plainx_dump(a, pars, aid):
+    """One article in a plain variant: (variant, text, expected subtitle, byline, dateline).
+
+    dateline: the text put before the first body line (expected body =
+    dateline + the body of articles.tsv), or None."""
+    r = random.Random("plainx:%d:%d" % (SEED, aid))
+    v = r.choices([n for n, _ in VARIANTS], [w for _, w in VARIANTS])[0]
+    lines = [" ".join(p) for p in pars if p]
+    name, bio = a["byline"].split("\n")
+    sub = a["subtitle"]
+    dateline = None
+    if v != "dense":
+        sub = sub.rstrip(STOPS).rstrip() or sub
+    if v == "blank_nosub":
+        sub = None
+        if r.random() < 0.7 and lines:
+            dateline = "%s (%s) \u2013 " % (r.choice(CITIES), r.choice(AGENCIES))
+            lines[0] = dateline + lines[0]
+    body = "\n".join(lines) if v.startswith("dense") else "\n\n".join(lines)
+    head = [a["title"]]
+    by = None
+    if v == "blank_by_top_nosub":
+        sub = None
+        label = r.choice(["By", "BY"])
+        shown = name.upper() if label == "BY" else name
+        head += ["", "%s %s" % (label, shown)]
+        by = shown
+    elif v == "blank_by_top":
+        head += ["", sub, "", "By %s" % name]
+        by = name
+    elif sub is not None:
+        head += ["", sub]
+    text = "\n".join(head) + "\n\n" + body
+    if v in ("dense", "blank"):
+        text += "\n\nAuthor: %s\n%s" % (name, bio) if v == "blank" else "\nAuthor: %s\n%s" % (name, bio)
+        by = "%s\n%s" % (name, bio)
+    elif v in ("dense_nostop", "blank_gapbio"):
+        text += ("\n" if v == "dense_nostop" else "\n\n") + "Author: %s\n\n%s" % (name, bio)
+        by = "%s\n%s" % (name, bio)
+    elif v == "blank_nobio":
+        text += "\n\nAuthor: %s" % name
+        by = name
+    elif v == "blank_by_bottom":
+        label = r.choice(["By", "BY"])
+        shown = name.upper() if label == "BY" else name
+        text += "\n\n%s %s" % (label, shown)
+        by = shown
+    elif v == "blank_nosub":
+        text += "\n\nAuthor: %s\n%s" % (name, bio)
+        by = "%s\n%s" % (name, bio)
+    return v, text, sub, by, dateline
+
+
+CITIES = ["BAGHDAD", "LONDON", "NAIROBI", "LIMA", "OSLO", "MANILA", "CAIRO", "QUITO"]
+AGENCIES = ["Dispatches", "Reuters", "AP", "AFP"]
+
+
 def render_chunk(fams):
     rows = []
     for fam in fams:
@@ -312,7 +394,7 @@ def render_chunk(fams):
                             + [copy_escape(a[f]) for f in ("title", "caption", "subtitle", "byline")]
                             + [copy_escape(body)]) + "\n"
             rows.append((a["id"], a["family"], a["kind"], len(body.split()), row,
-                         tt_dump(a, body), plain_dump(a, body)))
+                         tt_dump(a, body), plain_dump(a, body), plainx_dump(a, a["pars"], a["id"])))
     return rows
 
 
@@ -356,7 +438,8 @@ class DumpWriter:
         self.f.write(data)
         self.size += len(data.encode("utf-8")) + 3
         self.ordinal += 1
-        index.write("%s\t%s\t%d\t%d\n" % (self.layout, self.name, self.ordinal, aid))
+        if index is not None:
+            index.write("%s\t%s\t%d\t%d\n" % (self.layout, self.name, self.ordinal, aid))
 
     def close(self):
         if self.f:
@@ -395,12 +478,14 @@ def main():
     index = None if a.no_dumps else open(os.path.join(ddir, "index.tsv"), "w", encoding="utf-8")
     tt = None if a.no_dumps else DumpWriter(ddir, "tt", a.dump_mb)
     pl = None if a.no_dumps else DumpWriter(ddir, "plain", a.dump_mb)
+    px = None if a.no_dumps else DumpWriter(ddir, "plainx", a.dump_mb)
+    variants = None if a.no_dumps else open(os.path.join(ddir, "variants.tsv"), "w", encoding="utf-8")
     members = []                      # (family size > 1) article ids, for queries
     singles = []
 
     def consume(rows):
         byfam = {}
-        for aid, fno, kind, nw, row, ttd, pld in rows:
+        for aid, fno, kind, nw, row, ttd, pld, (var, pxd, psub, pby, pdl) in rows:
             fa.write(row)
             counts[kind] = counts.get(kind, 0) + 1
             lengths.append(nw)
@@ -408,6 +493,9 @@ def main():
             if tt:
                 tt.write(ttd, aid, index)
                 pl.write(pld, aid, index)
+                px.write(pxd, aid, None)
+                variants.write("\t".join([px.name, str(px.ordinal), str(aid), var]
+                                          + ["\\N" if x is None else copy_escape(x) for x in (psub, pby, pdl)]) + "\n")
         for fno, arts in byfam.items():
             if len(arts) == 1:
                 singles.append(arts[0][0])
@@ -431,7 +519,9 @@ def main():
     if tt:
         tt.close()
         pl.close()
+        px.close()
         index.close()
+        variants.close()
     os.replace(tmp("articles.tsv"), os.path.join(a.out, "articles.tsv"))
     os.replace(tmp("related.tsv"), os.path.join(a.out, "related.tsv"))
 

@@ -52,18 +52,31 @@
  * that fits no layout becomes an unknown article and nothing is dropped;
  * a dump with no recognizable layout gives one unknown article per block.
  *
- * Plain fields.  Title: the first line.  Byline: the block's last line if
- * it starts with "Author:" (ASCII case-insensitive) and a name; else its
- * last two lines if the second to last starts so and the last (the bio)
- * directly follows it (no blank line) and is at most 300 bytes; in both
- * cases only if at least one body line lies between title and byline.
- * The byline region starts right after the label.  Subtitle: the second
- * line, when a blank line separates it from the title and from the next
- * line, it is at most 500 bytes, at least one body line follows it, and
- * the body after it is not written as one-line paragraphs separated by
- * blank lines (two of its lines are adjacent, or it is a single line).
- * Otherwise that line is just the first body line, such as a dateline
- * paragraph "BAGHDAD (Dispatches) - ...".  Body: the lines in between.
+ * Plain fields.  Title: the first line.  Byline, at the end of the block
+ * (only if at least one body line lies between title and byline): the
+ * last line if it starts with "Author:" (ASCII case-insensitive) and a
+ * name; else the last two lines if the second to last starts so and the
+ * last (the bio, with or without a blank line before it) is at most 300
+ * bytes and no label line itself; else the last line if it is a "By line":
+ * "By" (any case), a blank and a name and nothing else (1 to 6 words, each
+ * capitalized or a particle such as "de", "van", "and"; letters, '-',
+ * '\'', '.'; no final '.'; at most 80 bytes).  With no byline at the end,
+ * a By line right under the title is the byline.  The byline region starts
+ * right after the label.
+ * Subtitle (the standfirst): the line S after the title (or after a top By
+ * line), when a blank line separates it from the line before and the line
+ * after, it is at most 500 bytes and at least one body line follows; a By
+ * line right after S is then the byline.  S must not open like a body
+ * paragraph: a dateline "BAGHDAD (Dispatches) - ..." or a page label
+ * ("Photo:", "Read more:", "Related:", ...).
+ * The evidence is the body after S.  A dense body (at least two lines,
+ * at least half of them directly after the line before) takes S as its
+ * subtitle.  Above one-line paragraphs between blank lines: if S ends like
+ * a paragraph ('.', '"', U+201D, '?', '!') it is just the lede, unless it
+ * is followed by a single, longer body line; if S does not, most body
+ * lines must end like paragraphs and S must be shorter than the longest of
+ * them, so a list or a poem (short lines, no final punctuation) keeps its
+ * first line.  Body: the lines in between.
  *
  * Fields.  title, subtitle and caption are single trimmed lines.  raw,
  * body and byline are regions from the first byte of their first line to
@@ -100,6 +113,8 @@
 #define TITLE_MAX_WORDS		30
 #define SUBTITLE_MAX_BYTES	500
 #define BIO_MAX_BYTES		300
+#define BY_MAX_BYTES		80
+#define BY_MAX_WORDS		6
 
 #define AUTHOR_LABEL		"author:"
 #define AUTHOR_LABEL_LEN	7
@@ -477,23 +492,301 @@ author_label_end(const NdDumpParser *p, const NdDumpLine *l)
 	return l->toff + AUTHOR_LABEL_LEN;
 }
 
+/* The line's trimmed text ends like a body paragraph: . " ” ? or ! */
+static bool
+ends_terminal(const NdDumpParser *p, const NdDumpLine *l)
+{
+	const unsigned char *s = (const unsigned char *) p->buf + l->toff;
+	size_t		n = l->tend - l->toff;
+	unsigned char c = s[n - 1];
+
+	if (c == '.' || c == '"' || c == '?' || c == '!')
+		return true;
+	/* U+201D RIGHT DOUBLE QUOTATION MARK */
+	return n >= 3 && s[n - 3] == 0xE2 && s[n - 2] == 0x80 && c == 0x9D;
+}
+
+/* Labels of the lines a page puts around a story ("Photo: ..."). */
+static const char *const body_labels[] = {
+	"advertisement", "file photo", "image", "listen", "photo", "photos",
+	"picture", "read more", "related", "see also", "video", "watch",
+};
+
 /*
- * Streaming summary of a block: its first three and last three lines, its
- * length in lines, and how many lines from the fourth on directly follow
- * the previous line (no blank between).
+ * The line opens like a news paragraph or page furniture, never a
+ * standfirst: a dateline (capitals, an optional "(Agency)", then '-', en
+ * or em dash between blanks: "BAGHDAD (Dispatches) – ...") or one of body_labels and a
+ * colon ("Photo: ...", "Read more: ...", any case).
  */
+static bool
+opens_body(const NdDumpParser *p, const NdDumpLine *l)
+{
+	const unsigned char *s = (const unsigned char *) p->buf + l->toff;
+	size_t		n = min_size(l->tend - l->toff, 80);
+	size_t		i = 0;
+	unsigned	caps = 0;
+
+	/* a label */
+	for (i = 0; i < sizeof(body_labels) / sizeof(body_labels[0]); i++)
+	{
+		size_t		m = strlen(body_labels[i]);
+		size_t		j;
+
+		if (n <= m + 1 || s[m] != ':')
+			continue;
+		for (j = 0; j < m; j++)
+		{
+			unsigned char c = s[j];
+
+			if (c >= 'A' && c <= 'Z')
+				c = (unsigned char) (c - 'A' + 'a');
+			if (c != (unsigned char) body_labels[i][j])
+				break;
+		}
+		if (j == m)
+			return true;
+	}
+
+	/* a dateline */
+	for (i = 0; i < n; i++)
+	{
+		unsigned char c = s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			caps++;
+		else if (!(c == ' ' || c == '.' || c == ',' || c == '\'' || c >= 0x80))
+			break;
+		if (c >= 0x80 && !(i + 2 < n && c == 0xE2 && s[i + 1] == 0x80))
+			continue;
+		if (c >= 0x80)
+			break;				/* an E2 80 xx punctuation mark: look at it below */
+	}
+	if (caps < 2)
+		return false;
+	if (i < n && s[i] == '(')
+	{
+		while (i < n && s[i] != ')')
+			i++;
+		i++;
+		while (i < n && is_ws((char) s[i]))
+			i++;
+	}
+	/* the dash stands between blanks: "LIMA - ...", not "TO-DATE" */
+	if (i == 0 || !is_ws((char) s[i - 1]))
+		return false;
+	if (i + 1 < n && s[i] == '-')
+		return is_ws((char) s[i + 1]);
+	return i + 3 < n && s[i] == 0xE2 && s[i + 1] == 0x80 &&
+		(s[i + 2] == 0x93 || s[i + 2] == 0x94) && is_ws((char) s[i + 3]);
+}
+
+/* Lower-case particles a name may hold ("Ana de la Cruz", "A and B"). */
+static bool
+is_name_particle(const char *w, size_t n)
+{
+	static const char *const particles[] = {
+		"and", "al", "bin", "da", "de", "del", "der", "den", "di", "du",
+		"el", "ibn", "la", "le", "van", "von",
+	};
+	size_t		i;
+
+	for (i = 0; i < sizeof(particles) / sizeof(particles[0]); i++)
+		if (strlen(particles[i]) == n && memcmp(particles[i], w, n) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Offset just past the "By" of a line that is "By" (any case) and a name
+ * and nothing else, or ND_ABSENT.  A name is 1 to BY_MAX_WORDS words,
+ * each starting with a capital (or a non-ASCII byte) or a lower-case
+ * particle, made of letters, non-ASCII bytes, '-', '\'' and '.', and not
+ * ending in '.' (so it is no sentence).
+ */
+static size_t
+by_label_end(const NdDumpParser *p, const NdDumpLine *l)
+{
+	const char *s = p->buf + l->toff;
+	size_t		n = l->tend - l->toff;
+	size_t		i = 2;
+	unsigned	words = 0;
+
+	if (n < 4 || n > BY_MAX_BYTES || (s[0] != 'B' && s[0] != 'b') ||
+		(s[1] != 'y' && s[1] != 'Y') || !is_ws(s[2]) || s[n - 1] == '.')
+		return ND_ABSENT;
+	while (i < n)
+	{
+		size_t		w;
+		unsigned char c;
+
+		while (i < n && is_ws(s[i]))
+			i++;
+		w = i;
+		while (i < n && !is_ws(s[i]))
+		{
+			c = (unsigned char) s[i];
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80 ||
+				  c == '-' || c == '\'' || c == '.'))
+				return ND_ABSENT;
+			i++;
+		}
+		c = (unsigned char) s[w];
+		if (!((c >= 'A' && c <= 'Z') || c >= 0x80 || is_name_particle(s + w, i - w)))
+			return ND_ABSENT;
+		if (++words > BY_MAX_WORDS)
+			return ND_ABSENT;
+	}
+	return l->toff + 2;
+}
+
+/*
+ * Streaming summary of a block: its first four and last four lines, its
+ * length in lines, and what plain_fields needs to know about the lines in
+ * between (indexes 4 .. n - 5), which always belong to the body.
+ */
+#define BLOCK_EDGE 4
+
+typedef struct BodyStats
+{
+	size_t		lines;
+	size_t		adjacent;		/* lines with no blank line before them */
+	size_t		terminal;		/* lines ending like a body paragraph */
+	size_t		max_len;		/* longest trimmed line */
+} BodyStats;
+
 typedef struct Block
 {
-	NdDumpLine	first[3];
-	NdDumpLine	last[3];		/* line i is last[i % 3] */
+	NdDumpLine	first[BLOCK_EDGE];
+	NdDumpLine	last[BLOCK_EDGE];	/* line i is last[i % BLOCK_EDGE] */
 	size_t		n;
-	size_t		adjacent;		/* lines i >= 3 with gap == 0 */
+	BodyStats	middle;
 } Block;
 
 static const NdDumpLine *
 block_line(const Block *b, size_t i)
 {
-	return (i < 3) ? &b->first[i] : &b->last[i % 3];
+	return (i < BLOCK_EDGE) ? &b->first[i] : &b->last[i % BLOCK_EDGE];
+}
+
+static void
+stats_add(const NdDumpParser *p, BodyStats *st, const NdDumpLine *l)
+{
+	size_t		len = l->tend - l->toff;
+
+	st->lines++;
+	st->adjacent += (l->gap == 0);
+	st->terminal += ends_terminal(p, l);
+	if (len > st->max_len)
+		st->max_len = len;
+}
+
+/*
+ * Stats of the block's lines from..to (inclusive, from >= 1), the first
+ * one's adjacency not counted (it follows whatever comes before the body).
+ */
+static BodyStats
+body_stats(const NdDumpParser *p, const Block *b, size_t from, size_t to)
+{
+	BodyStats	st = b->middle;
+	size_t		i;
+
+	for (i = from; i <= to; i++)
+	{
+		if (i >= BLOCK_EDGE && i + BLOCK_EDGE < b->n)
+			continue;			/* in b->middle already */
+		stats_add(p, &st, block_line(b, i));
+	}
+	if (block_line(b, from)->gap == 0)
+		st.adjacent--;
+	return st;
+}
+
+/* Where the fields of a plain block lie, as line indexes into the block. */
+typedef struct PlainFields
+{
+	size_t		body_first;
+	size_t		body_last;
+	size_t		subtitle;		/* 0 = none */
+	size_t		byline;			/* first byline line, 0 = none */
+	size_t		byline_last;
+	size_t		label_end;		/* first byte after the byline's label */
+} PlainFields;
+
+/*
+ * Reads the plain fields of a block whose first line is its title (and
+ * which has at least two lines): see "Plain fields" in the design notes.
+ * Looks only at the block's first and last BLOCK_EDGE lines and its
+ * middle stats, so the cost does not depend on the block's length.
+ */
+static PlainFields
+plain_fields(const NdDumpParser *p, const Block *b)
+{
+	PlainFields f = {1, b->n - 1, 0, 0, 0, ND_ABSENT};
+	const NdDumpLine *bio = block_line(b, b->n - 1);
+	size_t		top_by = 0;
+	size_t		cand;
+	size_t		after;
+
+	/* the author block at the end: needs the title and a body line */
+	if (b->n >= 3 && (f.label_end = author_label_end(p, bio)) != ND_ABSENT)
+		f.byline = b->n - 1;
+	else if (b->n >= 4 && bio->tend - bio->toff <= BIO_MAX_BYTES &&
+			 author_label_end(p, bio) == ND_ABSENT && by_label_end(p, bio) == ND_ABSENT &&
+			 (f.label_end = author_label_end(p, block_line(b, b->n - 2))) != ND_ABSENT)
+		f.byline = b->n - 2;
+	else if (b->n >= 3 && (f.label_end = by_label_end(p, bio)) != ND_ABSENT)
+		f.byline = b->n - 1;
+	if (f.byline != 0)
+	{
+		f.byline_last = b->n - 1;
+		f.body_last = f.byline - 1;
+	}
+	else if (b->n >= 3 &&
+			 (f.label_end = by_label_end(p, block_line(b, 1))) != ND_ABSENT)
+	{
+		/* "By Name" right under the title */
+		top_by = 1;
+		f.byline = f.byline_last = 1;
+		f.body_first = 2;
+	}
+
+	/* the subtitle candidate, between blank lines, a body line after it */
+	cand = top_by + 1;
+	after = cand + 1;
+	if (after > f.body_last || cand >= BLOCK_EDGE - 1 ||
+		block_line(b, cand)->gap == 0 || block_line(b, after)->gap == 0 ||
+		block_line(b, cand)->tend - block_line(b, cand)->toff > SUBTITLE_MAX_BYTES)
+		return f;
+	/* "By Name" between the subtitle and the body */
+	if (f.byline == 0 && after + 1 <= f.body_last &&
+		by_label_end(p, block_line(b, after)) != ND_ABSENT)
+		after++;
+	{
+		const NdDumpLine *c = block_line(b, cand);
+		BodyStats	st = body_stats(p, b, after, f.body_last);
+		bool		ok;
+
+		size_t		len = c->tend - c->toff;
+
+		if (opens_body(p, c))
+			ok = false;
+		else if (st.lines >= 2 && 2 * st.adjacent >= st.lines)
+			ok = true;			/* a dense body */
+		else if (ends_terminal(p, c))
+			ok = (st.lines == 1 && len < st.max_len);
+		else
+			ok = (2 * st.terminal > st.lines && len < st.max_len);
+		if (!ok)
+			return f;
+	}
+	f.subtitle = cand;
+	if (after == cand + 2)
+	{
+		f.byline = f.byline_last = cand + 1;
+		f.label_end = by_label_end(p, block_line(b, cand + 1));
+	}
+	f.body_first = after;
+	return f;
 }
 
 /*
@@ -505,72 +798,40 @@ take_block(NdDumpParser *p, NdArticle *out)
 {
 	Block		b;
 	NdDumpLine *l;
-	const NdDumpLine *bio;
 	Header		next;
-	size_t		byline = 0;		/* index of the Author: line, 0 = none */
-	size_t		label_end = ND_ABSENT;
-	size_t		body_first;
-	size_t		body_last;
-	bool		has_subtitle = false;
+	PlainFields f;
 
+	memset(&b.middle, 0, sizeof(b.middle));
 	b.n = 0;
-	b.adjacent = 0;
 	while ((l = peek(p, 0)) != NULL)
 	{
 		if (b.n > 0 && (l->gap >= 2 || header_at_front(p, &next)))
 			break;
-		if (b.n < 3)
+		if (b.n < BLOCK_EDGE)
 			b.first[b.n] = *l;
-		else if (l->gap == 0)
-			b.adjacent++;
-		b.last[b.n % 3] = *l;
+		else if (b.n >= 2 * BLOCK_EDGE)
+			stats_add(p, &b.middle, &b.last[b.n % BLOCK_EDGE]);	/* leaves */
+		b.last[b.n % BLOCK_EDGE] = *l;
 		b.n++;
 		drop(p);
 	}
 
 	out->raw = span(block_line(&b, 0)->off, block_line(&b, b.n - 1)->end);
-
-	/* byline: needs the title and one body line before it */
-	if (b.n >= 3 &&
-		(label_end = author_label_end(p, block_line(&b, b.n - 1))) != ND_ABSENT)
-		byline = b.n - 1;
-	else if (b.n >= 4 &&
-			 (bio = block_line(&b, b.n - 1))->gap == 0 &&
-			 bio->tend - bio->toff <= BIO_MAX_BYTES &&
-			 (label_end = author_label_end(p, block_line(&b, b.n - 2))) != ND_ABSENT)
-		byline = b.n - 2;
-	body_last = (byline != 0) ? byline - 1 : b.n - 1;
-
-	/* subtitle: see the design notes */
-	if (body_last >= 2 &&
-		b.first[1].gap >= 1 && b.first[2].gap >= 1 &&
-		b.first[1].tend - b.first[1].toff <= SUBTITLE_MAX_BYTES)
-	{
-		size_t		adjacent = b.adjacent;
-		size_t		i;
-
-		/* adjacency counted past the body belongs to the byline */
-		for (i = (body_last + 1 > 3 ? body_last + 1 : 3); i < b.n; i++)
-			if (block_line(&b, i)->gap == 0)
-				adjacent--;
-		has_subtitle = (body_last == 2 || adjacent > 0);
-	}
-	body_first = has_subtitle ? 2 : 1;
-
 	if (b.n < 2 || !is_title(p, &b.first[0]))
 	{
 		out->layout = ND_LAYOUT_UNKNOWN;
 		out->body = out->raw;
 		return;
 	}
+	f = plain_fields(p, &b);
 	out->layout = ND_LAYOUT_PLAIN;
 	out->title = trimmed_span(&b.first[0]);
-	if (has_subtitle)
-		out->subtitle = trimmed_span(&b.first[1]);
-	out->body = span(block_line(&b, body_first)->off,
-					 block_line(&b, body_last)->end);
-	if (byline != 0)
-		out->byline = span(label_end, block_line(&b, b.n - 1)->end);
+	if (f.subtitle != 0)
+		out->subtitle = trimmed_span(block_line(&b, f.subtitle));
+	out->body = span(block_line(&b, f.body_first)->off,
+					 block_line(&b, f.body_last)->end);
+	if (f.byline != 0)
+		out->byline = span(f.label_end, block_line(&b, f.byline_last)->end);
 }
 
 /*
@@ -645,11 +906,68 @@ nd_dump_next(NdDumpParser *p, NdArticle *out)
  * blank lines are dropped, and the remaining lines are joined with a
  * single "\n" and no trailing newline.  Returns the bytes written, at most
  * len, so dst must hold len bytes; dst may not alias src.  Other bytes are
- * copied unchanged.
+ * copied unchanged.  Never calls a tick hook: for large regions use
+ * nd_clean_lines_tick.
  */
 size_t
 nd_clean_lines(const char *src, size_t len, char *dst)
 {
+	return nd_clean_lines_tick(src, len, dst, NULL, NULL);
+}
+
+/* A tick hook and the bytes looked at since it last ran. */
+typedef struct Ticker
+{
+	void		(*tick) (void *arg);
+	void	   *arg;
+	size_t		work;
+} Ticker;
+
+static inline void
+ticker_charge(Ticker *t, size_t n)
+{
+	t->work += n;
+	if (t->work >= ND_DUMP_TICK_BYTES)
+	{
+		t->work = 0;
+		if (t->tick != NULL)
+			t->tick(t->arg);
+	}
+}
+
+/* Offset of the first byte c in src[from..to), or to; ticks per chunk. */
+static size_t
+find_byte_ticking(Ticker *t, const char *src, size_t from, size_t to, int c)
+{
+	while (from < to)
+	{
+		size_t		n = min_size(to - from, ND_DUMP_TICK_BYTES);
+		const char *hit = memchr(src + from, c, n);
+
+		if (hit != NULL)
+		{
+			size_t		at = (size_t) (hit - src);
+
+			ticker_charge(t, at - from + 1);
+			return at;
+		}
+		ticker_charge(t, n);
+		from += n;
+	}
+	return to;
+}
+
+/*
+ * nd_clean_lines, calling tick(tick_arg) (when non-NULL) at least once per
+ * ~1 MB of src looked at or copied, also inside one huge line.  tick may
+ * longjmp; dst then holds a partial result and nothing else is left
+ * behind.
+ */
+size_t
+nd_clean_lines_tick(const char *src, size_t len, char *dst,
+					void (*tick) (void *arg), void *tick_arg)
+{
+	Ticker		t = {tick, tick_arg, 0};
 	size_t		out = 0;
 	size_t		i = 0;
 	size_t		nl_at = 0;		/* next '\n' at or after i, once searched */
@@ -660,35 +978,44 @@ nd_clean_lines(const char *src, size_t len, char *dst)
 		size_t		e;
 		size_t		next;
 		size_t		s = i;
-		const char *cr;
+		size_t		cr;
 
 		if (!nl_known || nl_at < i)
 		{
-			const char *nl = memchr(src + i, '\n', len - i);
-
-			nl_at = (nl != NULL) ? (size_t) (nl - src) : len;
+			nl_at = find_byte_ticking(&t, src, i, len, '\n');
 			nl_known = true;
 		}
 		e = nl_at;
-		cr = memchr(src + i, '\r', e - i);
-		if (cr != NULL)
+		cr = find_byte_ticking(&t, src, i, e, '\r');
+		if (cr < e)
 		{
-			e = (size_t) (cr - src);
+			e = cr;
 			next = (e + 1 < len && src[e + 1] == '\n') ? e + 2 : e + 1;
 		}
 		else
 			next = (e < len) ? e + 1 : len;
 
+		/* trim; a huge run of blanks is charged a megabyte at a time */
 		while (s < e && is_ws(src[s]))
-			s++;
+			if ((++s - i) % ND_DUMP_TICK_BYTES == 0)
+				ticker_charge(&t, ND_DUMP_TICK_BYTES);
 		while (e > s && is_ws(src[e - 1]))
-			e--;
+			if ((next - --e) % ND_DUMP_TICK_BYTES == 0)
+				ticker_charge(&t, ND_DUMP_TICK_BYTES);
 		if (e > s)
 		{
 			if (out > 0)
 				dst[out++] = '\n';
-			memcpy(dst + out, src + s, e - s);
-			out += e - s;
+			/* copied in slices so the hook keeps running */
+			while (s < e)
+			{
+				size_t		n = min_size(e - s, ND_DUMP_TICK_BYTES);
+
+				memcpy(dst + out, src + s, n);
+				out += n;
+				s += n;
+				ticker_charge(&t, n);
+			}
 		}
 		i = next;
 	}

@@ -97,5 +97,7 @@ extern const char *nd_layout_name(NdLayout layout);
 extern void nd_dump_init(NdDumpParser *p, const char *buf, size_t len);
 extern bool nd_dump_next(NdDumpParser *p, NdArticle *out);
 extern size_t nd_clean_lines(const char *src, size_t len, char *dst);
+extern size_t nd_clean_lines_tick(const char *src, size_t len, char *dst,
+								  void (*tick) (void *arg), void *tick_arg);
 
 #endif							/* NEARDUP_DUMP_H */

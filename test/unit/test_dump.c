@@ -403,6 +403,46 @@ static const Expect exp_plain_no_sub[] = {
 	"\nThe regional council has promised to fund floating barriers at two river bends before next spring.", 3, NULL},
 	END_OF_LIST
 };
+static const Expect exp_plain_blank_standfirst[] = {
+	{ND_LAYOUT_PLAIN, "Harbour Dredging Delayed Until Spring",
+		"The harbour authority says the deeper channel will not be ready before spring", NULL,
+		"Dredging of the northern shipping channel at Port Halvern",
+	"\xE2\x80\x9CWe would rather be late than cut corners,\xE2\x80\x9D said Ines Brandt, the authority\xE2\x80\x99s director.", 3,
+	"Tomas Ilves\nTomas Ilves covers shipping for the paper."},
+	{ND_LAYOUT_PLAIN, "Night Trains Return to the Northern Line",
+		"Rail operator restores a service cut a decade ago", NULL,
+		"The state rail operator will run night trains", "\nTickets go on sale next month, the operator said.", 2,
+	"Clara Voss"},
+	END_OF_LIST
+};
+static const Expect exp_plain_blank_bylines[] = {
+	{ND_LAYOUT_PLAIN, "Library Opens Its Map Archive to the Public", NULL, NULL,
+		"The city library on Monday opened its archive",
+	"\nMore than 4,000 maps, some five centuries old, can now be viewed by appointment.", 2, "Marta Lind"},
+	{ND_LAYOUT_PLAIN, "Ferry Fares to Rise in the Autumn",
+		"Operators blame fuel costs for the second increase this year", NULL,
+		"Ferry fares to the islands will rise", "\nSeason tickets for residents will be spared, they said.", 2,
+	"Daniel Okafor"},
+	{ND_LAYOUT_PLAIN, "Farmers Warn of Poor Olive Harvest",
+		"Growers in the south expect a harvest a third below average after a dry spring.", NULL,
+		"Olive growers in the southern provinces", "\nPrices for oil have already risen in wholesale markets.", 2,
+	"ANA DE LA CRUZ"},
+	END_OF_LIST
+};
+static const Expect exp_plain_counter[] = {
+	{ND_LAYOUT_PLAIN, "Shopping List for the Harvest Festival", NULL, NULL,
+	"Ten kilos of apples\nThree sacks of flour", "\nTwo dozen candles", 4, NULL},
+	{ND_LAYOUT_PLAIN, "Winter Night on the Fjord", NULL, NULL,
+	"The water lies still and black\nA gull cries once", "\nAnd the long night settles in", 4, NULL},
+	{ND_LAYOUT_PLAIN, "Council Approves New Cycle Lanes", NULL, NULL,
+	"The city council approved four new cycle lanes on Tuesday.\nWork", "outer districts.", 3, NULL},
+	{ND_LAYOUT_PLAIN, "Flooding Closes Mountain Pass", NULL, NULL,
+	"NORDVIK (Dispatches) \xE2\x80\x93 Heavy rain closed the main mountain pass on Sunday\nRoad crews",
+	"\nDrivers were told to use the coastal route instead.", 3, NULL},
+	{ND_LAYOUT_PLAIN, "Theatre Festival Draws Record Crowds", NULL, NULL,
+	"Photo: Actors rehearse on the main stage (AP)\nThe summer", "helped by a new open-air stage.", 3, NULL},
+	END_OF_LIST
+};
 static const Expect exp_unknown[] = {
 	{ND_LAYOUT_UNKNOWN, NULL, NULL, NULL, "Cookies help us", "use of cookies.", 1, NULL},
 	{ND_LAYOUT_UNKNOWN, NULL, NULL, NULL, "Subscribe to our newsletter.\nEnter your email",
@@ -693,6 +733,9 @@ test_fixtures(void)
 		{"plain_several.txt", exp_plain_several},
 		{"plain_subtitle_byline.txt", exp_plain_sub_byline},
 		{"plain_paragraphs_no_subtitle.txt", exp_plain_no_sub},
+		{"plain_blank_standfirst.txt", exp_plain_blank_standfirst},
+		{"plain_blank_bylines.txt", exp_plain_blank_bylines},
+		{"plain_counter_examples.txt", exp_plain_counter},
 		{"unknown_junk.txt", exp_unknown},
 		{"whitespace_only.txt", exp_none},
 		{"empty.txt", exp_none},
@@ -821,15 +864,57 @@ test_edge_cases(void)
 		{"bare Author: label is body",
 			"Head\nBody.\nAuthor:",
 		"n=1|plain|Head|<null>|<null>|Body.\nAuthor:|<null>"},
-		{"bio after a blank line is body",
+		{"bio after a blank line is still the byline",
 			"Head\nBody.\nAuthor: Jo\n\nJo writes.",
-		"n=1|plain|Head|<null>|<null>|Body.\nAuthor: Jo\nJo writes.|<null>"},
+		"n=1|plain|Head|<null>|<null>|Body.|Jo\nJo writes."},
 		{"subtitle before a dense body",
 			"Head\n\nOne sentence standfirst.\n\nLine one.\nLine two.",
 		"n=1|plain|Head|One sentence standfirst.|<null>|Line one.\nLine two.|<null>"},
-		{"subtitle before a single body line",
-			"Head\n\nOne sentence standfirst.\n\nLine one.",
-		"n=1|plain|Head|One sentence standfirst.|<null>|Line one.|<null>"},
+		{"a full sentence before a single body line stays in the body",
+			"Head\n\nOne sentence lede.\n\nLine one.",
+		"n=1|plain|Head|<null>|<null>|One sentence lede.\nLine one.|<null>"},
+		{"standfirst without a stop before a single body line",
+			"Head\n\nA standfirst with no stop\n\nA longer first body line ends here.",
+		"n=1|plain|Head|A standfirst with no stop|<null>|A longer first body line ends here.|<null>"},
+		{"standfirst without a stop above blank-line paragraphs",
+			"Head\n\nShort standfirst\n\nPara one is longer.\n\nPara two is longer.",
+		"n=1|plain|Head|Short standfirst|<null>|Para one is longer.\nPara two is longer.|<null>"},
+		{"no standfirst when it is longer than every paragraph",
+			"Head\n\nA rather long first line with no stop at all\n\nPara one.\n\nPara two.",
+		"n=1|plain|Head|<null>|<null>|A rather long first line with no stop at all\nPara one.\nPara two.|<null>"},
+		{"a dense body takes any standfirst",
+			"Head\n\nA long standfirst without any final stop at all\n\nLine one\nLine two",
+		"n=1|plain|Head|A long standfirst without any final stop at all|<null>|Line one\nLine two|<null>"},
+		{"capitals and a hyphen are no dateline",
+			"Head\n\nTO-DATE REPORT: all is well\n\nLine one.\nLine two.",
+		"n=1|plain|Head|TO-DATE REPORT: all is well|<null>|Line one.\nLine two.|<null>"},
+		{"a photo credit is no standfirst",
+			"Head\n\nPhoto: The harbour at dawn (AP)\n\nPara one is a longer line.\n\nPara two.",
+		"n=1|plain|Head|<null>|<null>|Photo: The harbour at dawn (AP)\nPara one is a longer line.\nPara two.|<null>"},
+		{"a list of short unpunctuated lines keeps its first line",
+			"Head\n\nApples\n\nPears\n\nPlums",
+		"n=1|plain|Head|<null>|<null>|Apples\nPears\nPlums|<null>"},
+		{"a poem in stanzas keeps its first line",
+			"Head\n\nThe sea is calm\n\nThe gulls are gone\nThe night comes in\n\nAnd all is still",
+		"n=1|plain|Head|<null>|<null>|The sea is calm\nThe gulls are gone\nThe night comes in\nAnd all is still|<null>"},
+		{"a dateline lede without a stop stays in the body",
+			"Head\n\nLIMA (AP) - Rain fell\n\nPara one goes on longer.\n\nPara two goes on.",
+		"n=1|plain|Head|<null>|<null>|LIMA (AP) - Rain fell\nPara one goes on longer.\nPara two goes on.|<null>"},
+		{"By Name under the title is the byline",
+			"Head\nBy Jo Smith\n\nPara one.\n\nPara two.",
+		"n=1|plain|Head|<null>|<null>|Para one.\nPara two.|Jo Smith"},
+		{"BY NAME as the last line is the byline",
+			"Head\n\nPara one.\n\nPara two.\n\nBY JO SMITH",
+		"n=1|plain|Head|<null>|<null>|Para one.\nPara two.|JO SMITH"},
+		{"By and a sentence is body",
+			"Head\nBy then it was over.\n\nPara two.\n\nBy the end of the day, five had left",
+		"n=1|plain|Head|<null>|<null>|By then it was over.\nPara two.\nBy the end of the day, five had left|<null>"},
+		{"standfirst, By Name, body",
+			"Head\n\nThe short standfirst\n\nBy Jo Smith\n\nPara one is longer than that.\n\nPara two.",
+		"n=1|plain|Head|The short standfirst|<null>|Para one is longer than that.\nPara two.|Jo Smith"},
+		{"Author: Name, blank line, bio",
+			"Head\n\nPara one.\n\nPara two.\n\nAuthor: Jo Smith\n\nJo Smith covers trains.",
+		"n=1|plain|Head|<null>|<null>|Para one.\nPara two.|Jo Smith\nJo Smith covers trains."},
 		{"no subtitle when the body is one-line paragraphs",
 			"Head\n\nLead.\n\nPara two.\n\nPara three.",
 		"n=1|plain|Head|<null>|<null>|Lead.\nPara two.\nPara three.|<null>"},
@@ -837,8 +922,8 @@ test_edge_cases(void)
 			"Head\nLead.\n\nPara two.\nPara three.",
 		"n=1|plain|Head|<null>|<null>|Lead.\nPara two.\nPara three.|<null>"},
 		{"subtitle, dense body and byline with bio",
-			"Head\n\nStandfirst.\n\nLine one.\n\nAuthor: Jo\nJo writes.",
-		"n=1|plain|Head|Standfirst.|<null>|Line one.|Jo\nJo writes."},
+			"Head\n\nStandfirst.\n\nLine one.\nLine two.\n\nAuthor: Jo\nJo writes.",
+		"n=1|plain|Head|Standfirst.|<null>|Line one.\nLine two.|Jo\nJo writes."},
 		{"no subtitle when the byline bio is the only adjacency",
 			"Head\n\nLead.\n\nPara two.\n\nPara three.\n\nAuthor: Jo\nJo writes.",
 		"n=1|plain|Head|<null>|<null>|Lead.\nPara two.\nPara three.|Jo\nJo writes."},
@@ -1002,6 +1087,41 @@ test_huge_line(void)
 	free(buf);
 }
 
+/* nd_clean_lines_tick: ticks inside one big region, and may jump out. */
+static void
+test_clean_ticks(void)
+{
+	size_t		len = 8 * 1024 * 1024;
+	char	   *buf = malloc(len);
+	char	   *dst = malloc(len);
+	size_t		i;
+	size_t		n;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (i % 40 == 39) ? '\n' : 'a';
+	ticks = 0;
+	n = nd_clean_lines_tick(buf, len, dst, count_tick, NULL);
+	CHECK(n == len && memcmp(dst, buf, n) == 0 && ticks >= 7,
+		  "clean_lines_tick: 8 MB of lines, same output, a tick per MB");
+	memset(buf, 'w', len);
+	ticks = 0;
+	n = nd_clean_lines_tick(buf, len, dst, count_tick, NULL);
+	CHECK(n == len && ticks >= 7, "clean_lines_tick: one 8 MB line, a tick per MB");
+	memset(buf, ' ', len);
+	ticks = 0;
+	n = nd_clean_lines_tick(buf, len, dst, count_tick, NULL);
+	CHECK(n == 0 && ticks >= 7, "clean_lines_tick: 8 MB of blanks, a tick per MB");
+	if (setjmp(tick_jump) == 0)
+	{
+		nd_clean_lines_tick(buf, len, dst, jump_tick, NULL);
+		CHECK(false, "clean_lines_tick: longjmp out");
+	}
+	else
+		CHECK(true, "clean_lines_tick: longjmp out");
+	free(buf);
+	free(dst);
+}
+
 /* Builds `copies` copies of a tt article separated by 2-4 blank lines. */
 static char *
 build_tt_dump(int copies, size_t *len_out)
@@ -1045,7 +1165,7 @@ time_parse(const char *buf, size_t len, int *count)
 	double		best = 1e9;
 	int			r;
 
-	for (r = 0; r < 3; r++)
+	for (r = 0; r < 5; r++)
 	{
 		double		t0 = now_sec();
 		double		t;
@@ -1203,6 +1323,7 @@ main(void)
 	test_raw_spans();
 	test_end_of_dump();
 	test_huge_line();
+	test_clean_ticks();
 	test_long_dump();
 	test_random();
 	return unit_done();
