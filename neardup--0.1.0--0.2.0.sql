@@ -34,6 +34,7 @@ CREATE FUNCTION search_stories(rel regclass,
 RETURNS SETOF record
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
+SET jit = off
 ROWS 20
 AS $search_stories$
 DECLARE
@@ -48,7 +49,9 @@ DECLARE
 	sql text;
 	r record;
 	n integer := 0;
-	fetched bigint := 0;
+	got bigint;
+	lim bigint;
+	off bigint := 0;
 	grp text;
 	i integer;
 	s_grp text[] := '{}';
@@ -159,12 +162,16 @@ BEGIN
 		END IF;
 	END IF;
 
-	-- Hits best first (rank, then key), read lazily: the loop below stops
-	-- once k stories are found.  Only the key, rank and tid go through the
-	-- sort; the cluster id (or fingerprint) is fetched per row read.
+	-- Hits best first, read lazily: the loop below stops once k stories
+	-- are found.  GIN: one cursor over all hits ranked (they must all be
+	-- ranked anyway), ties by key; only the key, rank and tid go through
+	-- the sort.  RUM: batches of 10 k, 20 k, 40 k ... hits in the index's
+	-- order (a LIMIT, and no tie-breaking key, so that the planner takes the
+	-- ordered index scan), until k stories are found or the hits run out.
+	-- The cluster id (or the fingerprint) is fetched per row read.
 	IF use_method = 'rum' THEN
 		inner_sql := format('SELECT t.%1$I::bigint AS key, %2$I.rum_ts_score(%3$s, $1) AS rank, t.ctid AS tid'
-		                    ' FROM %4$s t WHERE %3$s @@ $1 ORDER BY %3$s OPERATOR(%2$I.<=>) $1, t.%1$I OFFSET 0',
+		                    ' FROM %4$s t WHERE %3$s @@ $1 ORDER BY %3$s OPERATOR(%2$I.<=>) $1 LIMIT $2 OFFSET $3',
 		                    key_column, rum_schema, tsv_expr, rel);
 	ELSE
 		inner_sql := format('SELECT t.%1$I::bigint AS key, ts_rank(%2$s, $1) AS rank, t.ctid AS tid'
@@ -183,9 +190,13 @@ BEGIN
 		            inner_sql, rel, fp_column)
 		END;
 
-	FOR r IN EXECUTE sql USING q
+	lim := CASE WHEN use_method = 'rum' THEN 10 * k ELSE NULL END;
+	<<batches>>
 	LOOP
-		fetched := fetched + 1;
+	got := 0;
+	FOR r IN EXECUTE sql USING q, lim, off
+	LOOP
+		got := got + 1;
 		IF mode = 'fp' THEN
 			i := NULL;
 			IF r.fp IS NOT NULL THEN
@@ -208,9 +219,13 @@ BEGIN
 			s_rank := s_rank || r.rank;
 			s_tid := s_tid || r.tid;
 			s_fp := s_fp || r.fp;
-			EXIT WHEN n >= k;
+			EXIT batches WHEN n >= k;
 		END IF;
 	END LOOP;
+	EXIT batches WHEN lim IS NULL OR got < lim;
+	off := off + lim;
+	lim := lim * 2;
+	END LOOP batches;
 	IF n = 0 THEN
 		RETURN;
 	END IF;
@@ -273,6 +288,7 @@ CREATE FUNCTION similar_stories(rel regclass,
 RETURNS SETOF record
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
+SET jit = off
 ROWS 10
 AS $similar_stories$
 DECLARE

@@ -171,6 +171,7 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--queries", type=int, default=10)
     p.add_argument("--reuse", action="store_true")
+    p.add_argument("--methods", default=",".join(METHODS), help="comma-separated subset of the methods")
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
     admin = connect("postgres")
@@ -197,9 +198,10 @@ def main():
     words = pick_words(cur, n_docs, a.queries)
     res["words"] = {b: [w for w, _ in ws] for b, ws in words.items()}
     res["ndoc"] = {b: [d for _, d in ws] for b, ws in words.items()}
-    phases = [["readme", "gin", "stories_gin"]]
+    want = a.methods.split(",")
+    phases = [[m for m in ("readme", "gin", "stories_gin") if m in want]]
     if have_rum:
-        phases.append(["rum", "stories_rum"])
+        phases.append([m for m in ("rum", "stories_rum") if m in want])
     res["ms"] = {}
     for i, methods in enumerate(phases):
         if i == 1:
