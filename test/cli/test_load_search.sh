@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# test/cli/test_load_search.sh -- tools/neardup-load --search-index: the
+# stored tsvector column and its GIN or RUM index, and search_stories() on
+# the loaded table.  Needs a running server (PGHOST/PGPORT/PGUSER, e.g. set
+# by tools/test).  Prints TAP and a last line "cli-search: N passed, M failed".
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+load="$root/tools/neardup-load"
+n=0; fails=0
+ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else fails=$((fails + 1)); echo "not ok $n - $2"; [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/#   /'; fi; }
+is() { if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3" "got:      $1
+expected: $2"; fi; }
+q() { psql -X -qtA -d "$db" -c "$1"; }
+
+db=neardup_cli_search_test
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null 2>&1
+psql -X -q -d "$db" -c 'CREATE EXTENSION neardup' >/dev/null
+
+# GIN: the column holds to_tsvector(title || body), the index exists, and
+# search_stories finds the harbour story once with its two copies.
+"$load" -q -d "$db" -t g --search-index gin "$root/samples"; rc=$?
+is "$rc" 0 "--search-index gin: exit status 0"
+is "$(q "SELECT count(*) FROM g WHERE tsv IS DISTINCT FROM to_tsvector('english', coalesce(title, '') || ' ' || coalesce(body, ''))")" 0 \
+	"every row has tsv = to_tsvector(title, body)"
+is "$(q "SELECT am.amname FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_am am ON am.oid = c.relam
+          WHERE x.indrelid = 'g'::regclass AND c.relname = 'g_tsv_gin_idx'")" gin "a GIN index g_tsv_gin_idx on tsv"
+is "$(q "SELECT count(*) || ':' || max(hits) FROM search_stories('g', 'harbour')")" "1:2" \
+	"search_stories on the loaded table: one story, two hits"
+"$load" -q -d "$db" -t g --search-index gin "$root/samples"; rc=$?
+is "$rc" 0 "running it again (column and index exist) is fine"
+
+# RUM: only when the extension is available.
+if [ "$(q "SELECT count(*) FROM pg_available_extensions WHERE name = 'rum'")" = 1 ]; then
+	out=$("$load" -q -d "$db" -t r --search-index rum "$root/samples" 2>&1); rc=$?
+	is "$rc" 2 "--search-index rum without CREATE EXTENSION rum: exit status 2"
+	case "$out" in *"CREATE EXTENSION rum"*) ok 0 "…and says what to do";; *) ok 1 "…and says what to do" "$out";; esac
+	q "CREATE EXTENSION rum" >/dev/null
+	"$load" -q -d "$db" -t r --search-index rum "$root/samples"; rc=$?
+	is "$rc" 0 "--search-index rum: exit status 0"
+	is "$(q "SELECT am.amname FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_am am ON am.oid = c.relam
+	          WHERE x.indrelid = 'r'::regclass AND c.relname = 'r_tsv_rum_idx'")" rum "a RUM index r_tsv_rum_idx on tsv"
+	is "$(q "SELECT string_agg(story || ':' || hits, ',' ORDER BY story) FROM search_stories('r', 'harbour', method => 'rum')")" \
+	   "$(q "SELECT string_agg(story || ':' || hits, ',' ORDER BY story) FROM search_stories('g', 'harbour', method => 'gin')")" \
+	   "the RUM table gives the same stories as the GIN one"
+else
+	for t in 1 2 3 4 5; do n=$((n + 1)); echo "ok $n # skip rum is not installed (Debian package postgresql-15-rum)"; done
+fi
+
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
+echo "cli-search: $((n - fails)) passed, $fails failed"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,250 @@
+-- search_stories(): full-text search with near-duplicates collapsed.
+-- Results are compared with brute-force SQL over a generated table, on the
+-- GIN path always and on the RUM path when the rum extension is available.
+BEGIN;
+SELECT plan(44);
+
+SELECT has_function('search_stories');
+SELECT volatility_is('search_stories', ARRAY['regclass', 'text', 'integer', 'name', 'name', 'name', 'name',
+	'regconfig', 'name', 'regclass', 'name', 'integer', 'text'], 'stable');
+
+-- A generated table: story 1 has 500 copies that mention "harbour" three
+-- times (they rank above everything else); 300 further stories of 1 to 6
+-- copies and 200 unclustered rows (cl NULL) mention it 0 to 2 times.  Each
+-- story has its own random base text; copies add a few words, so their
+-- fingerprints are near-duplicates of each other and of nothing else.
+SELECT setseed(0.19);
+CREATE TEMP TABLE vocab AS
+SELECT array_agg(w) AS wa FROM unnest(string_to_array(
+	'authority plan deepen channel ships port tide loan bank project northern metres container '
+	'negotiators capital friday ceasefire agreement officials fighting territory south tenth day meet '
+	'markets steadied tuesday investors bonds yields inflation central rates oil prices week analysts '
+	'storm coast ports closed sunday waited offshore wind rain flood river town mayor residents school '
+	'election vote party leader minister parliament budget tax reform health hospital doctors nurses '
+	'court judge trial verdict police arrest suspect city council housing rent water power grid summer', ' ')) w;
+CREATE TEMP TABLE base AS
+SELECT b, (SELECT string_agg(wa[1 + floor(random() * cardinality(wa) + i * 0)::int], ' ')
+             FROM generate_series(1, 60 + b % 40) i) AS txt
+  FROM vocab, generate_series(1, 501) b;
+CREATE TEMP TABLE arts (id bigint PRIMARY KEY, title text, body text, cl integer, tsv tsvector, fp fingerprint);
+INSERT INTO arts (id, title, body, cl)
+SELECT g, 'big ' || g, 'harbour harbour harbour ' || (SELECT txt FROM base WHERE b = 1) || ' copy ' || g, 1
+  FROM generate_series(1, 500) g;
+INSERT INTO arts (id, title, body, cl)
+SELECT 1000 + g, 'story ' || (2 + g % 300) || ' copy ' || g,
+       repeat('harbour ', (g * 7) % 3) || (SELECT txt FROM base WHERE b = 2 + g % 300) || ' copy ' || g, 2 + g % 300
+  FROM generate_series(1, 900) g;
+INSERT INTO arts (id, title, body, cl)
+SELECT 3000 + g, 'single ' || g, (SELECT txt FROM base WHERE b = 301 + g) || repeat(' harbour', g % 3), NULL
+  FROM generate_series(1, 200) g;
+UPDATE arts SET tsv = to_tsvector('english', coalesce(title, '') || ' ' || body), fp = fingerprint(body);
+CREATE INDEX ON arts USING gin (tsv);
+CREATE TEMP TABLE clus AS SELECT id AS key, cl AS cluster_id FROM arts WHERE cl IS NOT NULL;
+SET neardup.similarity_threshold = 0.5;
+
+-- Brute force: rank every hit, the best hit (rank, then key) of each story
+-- represents it, stories ordered by that hit.
+CREATE FUNCTION pg_temp.brute(qtext text, k int, max_keys int DEFAULT 10, rankfn text DEFAULT 'ts_rank')
+RETURNS TABLE (story bigint, key bigint, title text, rank real, hits integer, keys bigint[])
+LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN QUERY EXECUTE format($q$
+	WITH q AS (SELECT websearch_to_tsquery('english', $1) AS q),
+	h AS (SELECT a.id, a.title, a.cl, coalesce(a.cl::bigint, -a.id) AS g, %s(a.tsv, q.q) AS r
+	        FROM arts a, q WHERE a.tsv @@ q.q),
+	best AS (SELECT DISTINCT ON (g) g, cl, id, title, r FROM h ORDER BY g, r DESC, id),
+	cnt AS (SELECT g, count(*)::int AS n, (array_agg(id ORDER BY id))[1:$3] AS ks FROM h GROUP BY g)
+	SELECT best.cl::bigint, best.id, best.title, best.r::real, cnt.n, CASE WHEN $3 = 0 THEN '{}' ELSE cnt.ks END
+	  FROM best JOIN cnt USING (g) ORDER BY best.r DESC, best.id LIMIT $2$q$, rankfn)
+	USING qtext, k, max_keys;
+END
+$$;
+
+-- Collapsing with a cluster id column.
+SELECT results_eq(
+	$$SELECT story, key, title, rank, hits, keys FROM search_stories('arts', 'harbour', 20, cluster_column => 'cl')$$,
+	$$SELECT * FROM pg_temp.brute('harbour', 20)$$,
+	'cluster column: the top 20 stories equal brute force');
+SELECT results_eq(
+	$$SELECT story, key, title, rank, hits, keys FROM search_stories('arts', 'harbour', 1000, cluster_column => 'cl')$$,
+	$$SELECT * FROM pg_temp.brute('harbour', 1000)$$,
+	'cluster column: all stories equal brute force');
+SELECT results_eq(
+	$$SELECT story, key, title, rank, hits, keys FROM search_stories('arts', 'harbour tide', 7, cluster_column => 'cl', max_keys => 3)$$,
+	$$SELECT * FROM pg_temp.brute('harbour tide', 7, 3)$$,
+	'cluster column, two words, max_keys 3: equal brute force');
+SELECT results_eq(
+	$$SELECT story, key, title, rank, hits, keys FROM search_stories('arts', 'harbour', 20, clusters => 'clus')$$,
+	$$SELECT * FROM pg_temp.brute('harbour', 20)$$,
+	'clusters table: the top 20 stories equal brute force');
+SELECT results_eq(
+	$$SELECT story, key, title, rank, hits, keys FROM search_stories('arts', 'harbour', 20, clusters => 'clus', max_keys => 0)$$,
+	$$SELECT * FROM pg_temp.brute('harbour', 20, 0)$$,
+	'clusters table, max_keys 0: equal brute force, no keys');
+
+-- The 500 copies of story 1 cannot push the others out.
+SELECT is((SELECT count(*) FROM search_stories('arts', 'harbour', 5, cluster_column => 'cl')), 5::bigint,
+	'k = 5 gives 5 stories although the first 500 hits are one story');
+SELECT is((SELECT array_agg(story ORDER BY story) FROM search_stories('arts', 'harbour', 1000, cluster_column => 'cl')
+            WHERE story IS NOT NULL)
+          = (SELECT array_agg(DISTINCT cl::bigint ORDER BY cl::bigint) FROM arts WHERE cl IS NOT NULL AND tsv @@ 'harbour'::tsquery), true,
+	'one row per story: every matching story exactly once');
+SELECT is((SELECT count(*) FROM search_stories('arts', 'harbour', 1000, cluster_column => 'cl') WHERE story IS NULL),
+          (SELECT count(*) FROM arts WHERE cl IS NULL AND tsv @@ 'harbour'::tsquery),
+	'rows without a cluster id are stories of their own');
+SELECT is((SELECT (hits, key, cardinality(keys)) FROM search_stories('arts', 'harbour', 3, cluster_column => 'cl') WHERE story = 1),
+          (500, 1::bigint, 10),
+	'story 1: 500 hits counted, representative = best hit (smallest key among ties), keys capped at 10');
+SELECT is((SELECT keys FROM search_stories('arts', 'harbour', 3, cluster_column => 'cl', max_keys => 4) WHERE story = 1),
+          '{1,2,3,4}'::bigint[], 'max_keys 4: the 4 smallest keys');
+SELECT is((SELECT bool_and(s.headline = ts_headline('english', a.body, websearch_to_tsquery('english', 'harbour tide'))
+                           AND s.title = a.title)
+             FROM search_stories('arts', 'harbour tide', 50, cluster_column => 'cl') s JOIN arts a ON a.id = s.key),
+          true, 'headline and title are the representative''s');
+SELECT is((SELECT count(*) FROM search_stories('arts', 'the of', 5, cluster_column => 'cl')), 0::bigint,
+	'a query of stop words only gives no rows');
+SELECT is((SELECT count(*) FROM search_stories('arts', 'nosuchwordanywhere', 5, cluster_column => 'cl')), 0::bigint,
+	'no hits, no rows');
+SELECT is((SELECT count(*) FROM search_stories('arts', NULL, 5, cluster_column => 'cl')), 0::bigint,
+	'a NULL query gives no rows');
+
+-- The same through the text column parsed on the fly (no stored tsvector).
+ALTER TABLE arts ADD COLUMN tsvb tsvector;
+UPDATE arts SET tsvb = to_tsvector('english', body);
+SELECT results_eq(
+	$$SELECT story, key, rank, hits, keys, headline FROM search_stories('arts', 'harbour', 20, cluster_column => 'cl', tsv_column => NULL)$$,
+	$$SELECT story, key, rank, hits, keys, headline FROM search_stories('arts', 'harbour', 20, cluster_column => 'cl', tsv_column => 'tsvb')$$,
+	'tsv_column NULL parses text_column: the same as a stored tsvector of it');
+
+-- Collapsing by fingerprint on the fly: the same stories as the cluster
+-- column here (the generated copies are near-duplicates), the story id is
+-- the representative's key.
+SELECT results_eq(
+	$$SELECT key, rank, hits, keys FROM search_stories('arts', 'harbour', 20)$$,
+	$$SELECT key, rank, hits, keys FROM pg_temp.brute('harbour', 20)$$,
+	'fingerprint collapsing: same representatives, hits and keys as the cluster column');
+SELECT is((SELECT bool_and(story = key) FROM search_stories('arts', 'harbour', 20)), true,
+	'fingerprint collapsing: story = representative key');
+
+-- Safe under a hostile search_path: a ts_rank in a schema searched first
+-- is not called.
+CREATE TEMP TABLE expect AS SELECT * FROM pg_temp.brute('harbour', 20);
+CREATE SCHEMA evil;
+CREATE FUNCTION evil.ts_rank(tsvector, tsquery) RETURNS real LANGUAGE sql AS 'SELECT 1000::real';
+CREATE FUNCTION evil.array_position(text[], text) RETURNS integer LANGUAGE sql AS 'SELECT 1';
+SET LOCAL search_path = evil, pg_catalog, public, pg_temp;
+SELECT results_eq(
+	$$SELECT story, key, title, rank, hits, keys FROM public.search_stories('arts', 'harbour', 20, cluster_column => 'cl')$$,
+	$$SELECT * FROM expect$$,
+	'a hostile search_path changes nothing');
+RESET search_path;
+
+-- Errors.
+SELECT throws_ok($$SELECT * FROM search_stories('arts', 'harbour', 0)$$, '22023',
+	'search_stories: k must be between 1 and 10000, not 0', 'k = 0 is an error');
+SELECT throws_ok($$SELECT * FROM search_stories('arts', 'harbour', 5, max_keys => -1)$$, '22023',
+	'search_stories: max_keys must be between 0 and 100000, not -1', 'max_keys < 0 is an error');
+SELECT throws_ok($$SELECT * FROM search_stories('arts', 'harbour', 5, method => 'bm25')$$, '22023',
+	'search_stories: unknown method "bm25"', 'an unknown method is an error');
+SELECT throws_ok($$SELECT * FROM search_stories('arts', 'harbour', 5, cluster_column => 'cl', clusters => 'clus')$$, '22023',
+	'search_stories: cluster_column and clusters are exclusive', 'two cluster sources are an error');
+SELECT throws_ok($$SELECT * FROM search_stories('arts', 'harbour', 5, cluster_column => 'nope')$$, '42703',
+	'search_stories: column "nope" does not exist in arts', 'a missing column is an error');
+SELECT throws_ok($$SELECT * FROM search_stories('arts', 'harbour', 5, cluster_column => 'title')$$, '42804',
+	'search_stories: cluster column "title" must be smallint, integer or bigint', 'a text cluster column is an error');
+SELECT throws_ok($$SELECT * FROM search_stories('arts', 'harbour', 5, tsv_column => 'body', cluster_column => 'cl')$$, '42804',
+	'search_stories: column "body" is not a tsvector', 'a tsv_column that is no tsvector is an error');
+SELECT throws_ok($$SELECT * FROM search_stories('arts', 'harbour', 5, clusters => 'vocab')$$, '42703',
+	'search_stories: vocab has no integer columns key and cluster_id', 'a clusters table without key, cluster_id is an error');
+SELECT throws_ok($$SELECT * FROM search_stories('arts', 'harbour', 5, fp_column => 'body')$$, '22023',
+	'search_stories: no cluster source', 'no cluster source is an error');
+SELECT throws_ok($$SELECT * FROM search_stories('arts', 'harbour', 5, cluster_column => 'cl', method => 'rum')$$, '42704',
+	'search_stories: no rum index on arts.tsv', 'method rum without a rum index is an error');
+
+-- Robust to the plan: the same answers when the planner would rather hash
+-- than loop (the hits' order must survive the per-row lookups).
+SET LOCAL enable_nestloop = off;
+SET LOCAL enable_tidscan = off;
+SET LOCAL enable_indexscan = off;
+SELECT results_eq(
+	$$SELECT story, key, title, rank, hits, keys FROM search_stories('arts', 'harbour', 20, cluster_column => 'cl')$$,
+	$$SELECT * FROM pg_temp.brute('harbour', 20)$$,
+	'cluster column, nested loops and TID scans off: equal brute force');
+SELECT results_eq(
+	$$SELECT key, rank, hits, keys FROM search_stories('arts', 'harbour', 20)$$,
+	$$SELECT key, rank, hits, keys FROM pg_temp.brute('harbour', 20)$$,
+	'fingerprint collapsing, nested loops and TID scans off: equal brute force');
+RESET enable_nestloop;
+RESET enable_tidscan;
+RESET enable_indexscan;
+
+-- More like this, collapsed: similar_stories().  Story s (1..40, with 1
+-- to 4 copies) is the first half of base text s and the first half of base
+-- text s + 1, so it shares a quarter of its words' runs with stories s - 1
+-- and s + 1 (similarity about 0.3) and nothing with the others.
+CREATE TEMP TABLE mm (id bigint PRIMARY KEY, title text, body text, cl integer, fp fingerprint);
+INSERT INTO mm SELECT s * 10 + c, 's' || s || 'c' || c,
+       array_to_string((SELECT string_to_array(txt, ' ') FROM base WHERE b = s)[1:30], ' ') || ' '
+       || array_to_string((SELECT string_to_array(txt, ' ') FROM base WHERE b = s + 1)[1:30], ' ') || ' copy' || c,
+       s, NULL
+  FROM generate_series(1, 40) s, generate_series(0, 3) c WHERE c <= s % 4;
+UPDATE mm SET fp = fingerprint(body);
+CREATE INDEX ON mm USING gist (fp);
+CREATE TEMP TABLE mmc AS SELECT id AS key, cl AS cluster_id FROM mm;
+CREATE FUNCTION pg_temp.brute_similar(article bigint, k int, min_sim real DEFAULT 0.1)
+RETURNS TABLE (story bigint, key bigint, title text, similarity real, copies integer, keys bigint[])
+LANGUAGE sql AS $$
+	WITH t AS (SELECT fp, cl FROM mm WHERE id = article),
+	h AS (SELECT b.id, b.title, b.cl, similarity(b.fp, t.fp) AS s FROM mm b, t
+	       WHERE b.cl IS DISTINCT FROM t.cl AND similarity(b.fp, t.fp) >= min_sim),
+	best AS (SELECT DISTINCT ON (cl) cl, id, title, s FROM h ORDER BY cl, s DESC, id),
+	size AS (SELECT cl, count(*)::int AS n, (array_agg(id ORDER BY id))[1:10] AS ks FROM mm GROUP BY cl)
+	SELECT best.cl::bigint, best.id, best.title, best.s, size.n, size.ks
+	  FROM best JOIN size USING (cl) ORDER BY best.s DESC, best.id LIMIT k
+$$;
+SELECT is((SELECT count(*) FROM pg_temp.brute_similar(211, 10)), 2::bigint,
+	'the generated neighbours exist (stories 20 and 22 for story 21)');
+SELECT results_eq($$SELECT * FROM similar_stories('mm', 211, 10, cluster_column => 'cl')$$,
+	$$SELECT * FROM pg_temp.brute_similar(211, 10)$$, 'similar_stories, cluster column: equal brute force');
+SELECT results_eq($$SELECT * FROM similar_stories('mm', 111, 1, clusters => 'mmc', min_similarity => 0.2)$$,
+	$$SELECT * FROM pg_temp.brute_similar(111, 1, 0.2)$$, 'similar_stories, clusters table, k = 1: equal brute force');
+SELECT results_eq($$SELECT key, similarity, copies, keys FROM similar_stories('mm', 211, 10)$$,
+	$$SELECT key, similarity, copies, keys FROM pg_temp.brute_similar(211, 10)$$,
+	'similar_stories by fingerprint: the same stories as the cluster column');
+SELECT is((SELECT count(*) FROM similar_stories('mm', 211, 10, cluster_column => 'cl') WHERE story = 21), 0::bigint,
+	'the article''s own story is left out');
+SELECT throws_ok($$SELECT * FROM similar_stories('mm', 999999)$$, '22023',
+	'similar_stories: no row with id = 999999 and a fingerprint in mm', 'an unknown article is an error');
+SELECT throws_ok($$SELECT * FROM similar_stories('mm', 211, min_similarity => 0)$$, '22023',
+	'similar_stories: min_similarity must be in (0, 1], not 0', 'min_similarity 0 is an error');
+SELECT throws_ok($$SELECT * FROM similar_stories('mm', 211, fp_column => 'body')$$, '42804',
+	'similar_stories: column "body" is not a fingerprint', 'a fp_column that is no fingerprint is an error');
+
+-- The RUM path.  Hits come in the index's order, so equal ranks are not
+-- broken by key: compared with brute force (RUM's score) are the ranks in
+-- order, and each story's rank, hits and keys; all stories equal GIN's.
+SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'rum') AS have_rum \gset
+\if :have_rum
+CREATE EXTENSION IF NOT EXISTS rum;
+CREATE INDEX arts_rum ON arts USING rum (tsv rum_tsvector_ops);
+CREATE TEMP TABLE brute_rum AS SELECT * FROM pg_temp.brute('harbour tide', 1000, 10, 'rum_ts_score');
+SELECT results_eq(
+	$$SELECT rank FROM search_stories('arts', 'harbour tide', 20, cluster_column => 'cl')$$,
+	$$SELECT rank FROM brute_rum LIMIT 20$$,
+	'rum: the ranks of the top 20 stories equal brute force with rum_ts_score');
+SELECT is((SELECT count(*) FROM search_stories('arts', 'harbour tide', 20, clusters => 'clus', method => 'rum') s
+            WHERE (s.story, s.rank, s.hits, s.keys) NOT IN (SELECT story, rank, hits, keys FROM brute_rum WHERE story IS NOT NULL)
+              AND s.story IS NOT NULL), 0::bigint,
+	'rum, clusters table: every story has its brute-force rank, hits and keys');
+SELECT set_eq(
+	$$SELECT story, hits, keys FROM search_stories('arts', 'harbour', 1000, cluster_column => 'cl', method => 'rum')$$,
+	$$SELECT story, hits, keys FROM search_stories('arts', 'harbour', 1000, cluster_column => 'cl', method => 'gin')$$,
+	'rum and gin give the same stories, hits and keys');
+SELECT is((SELECT count(*) || ':' || count(DISTINCT story) FROM search_stories('arts', 'harbour', 5, cluster_column => 'cl')),
+	'5:5', 'rum: k = 5 gives 5 distinct stories');
+\else
+SELECT skip('rum is not installed (Debian package postgresql-15-rum): RUM path not tested', 4);
+\endif
+
+SELECT * FROM finish();
+ROLLBACK;
