@@ -33,10 +33,12 @@ SELECT ok((SELECT bool_and(substr(a, a_start, a_length) = passage
 
 CREATE TEMP TABLE d (name text PRIMARY KEY, content text);
 \if :shared
-\set c0 `cat ../shared/dumps/000_7e0565da9356d275.txt`
-\set c1 `cat ../shared/dumps/001_b7151a86ead9373e.txt`
-\set c2 `cat ../shared/dumps/002_9a58fa54104eb1a7.txt`
-INSERT INTO d VALUES ('000', :'c0'), ('001', :'c1'), ('002', :'c2');
+-- Files are read byte-exact: psql's backquotes drop a final newline, so
+-- each command prints an x after the file, which left(..., -1) removes.
+\set c0 `cat ../shared/dumps/000_7e0565da9356d275.txt; printf x`
+\set c1 `cat ../shared/dumps/001_b7151a86ead9373e.txt; printf x`
+\set c2 `cat ../shared/dumps/002_9a58fa54104eb1a7.txt; printf x`
+INSERT INTO d VALUES ('000', left(:'c0', -1)), ('001', left(:'c1', -1)), ('002', left(:'c2', -1));
 CREATE TEMP TABLE a AS
 SELECT d.name, s.*, cardinality(string_to_array(normalize_text(s.body), ' ')) AS ntokens
   FROM d, split_articles(d.content) s;
