@@ -59,6 +59,32 @@ SELECT pg_temp.write_and_copy(:'binfile', set_byte(b, 37, 1)) FROM fp_bytes;
 -- the untouched file still loads
 SELECT pg_temp.write_and_copy(:'binfile', b) FROM fp_bytes;
 SELECT ordinal, fp = (SELECT fp FROM fp_fixture WHERE ordinal = 1) AS same FROM fp_back ORDER BY ordinal;
+-- 60 corruptions of one byte of the value (deterministic offsets and
+-- values): what binary input accepts must be a fingerprint the strict text
+-- input accepts too, and most corruptions of the header are refused.
+CREATE FUNCTION pg_temp.corrupt(b bytea, path text) RETURNS TABLE (tried int, accepted int, not_text_valid int)
+LANGUAGE plpgsql AS $$
+DECLARE off int; v int; ok int := 0; bad int := 0; fp fingerprint;
+BEGIN
+	FOR i IN 1..60 LOOP
+		off := 33 + abs(hashint4(i * 7919)) % 536;
+		v := abs(hashint4(i * 104729)) % 256;
+		IF v = get_byte(b, off) THEN v := (v + 1) % 256; END IF;
+		DELETE FROM fp_back;
+		BEGIN
+			PERFORM pg_temp.write_and_copy(path, set_byte(b, off, v));
+			ok := ok + 1;
+			SELECT f.fp INTO fp FROM fp_back f;
+			BEGIN
+				IF fp::text::fingerprint IS DISTINCT FROM fp THEN bad := bad + 1; END IF;
+			EXCEPTION WHEN invalid_text_representation THEN bad := bad + 1;
+			END;
+		EXCEPTION WHEN invalid_binary_representation THEN NULL;
+		END;
+	END LOOP;
+	RETURN QUERY SELECT 60, ok, bad;
+END $$;
+SELECT * FROM pg_temp.corrupt((SELECT b FROM fp_bytes), :'binfile');
 COPY (SELECT 1) TO PROGRAM 'rm -f neardup_fp.bin';
 \set SHOW_CONTEXT errors
 

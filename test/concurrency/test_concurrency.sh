@@ -86,7 +86,7 @@ SQL
 ok $? "setup: tables, 1,200 rows, GIN and GiST indexes" "$out"
 
 if [ -z "$pgbench" ]; then
-	ok 1 "pgbench is installed (Debian package postgresql-client-15)"
+	ok 1 "pgbench is installed (Debian package postgresql-15)"
 else
 	out=$("$pgbench" -n -c 6 -j 2 -T "$secs" -f "$here/insert.sql@3" -f "$here/update.sql@2" \
 		-f "$here/delete.sql@1" -f "$here/query.sql@4" "$db" 2>&1); rc=$?

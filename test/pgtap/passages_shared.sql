@@ -31,14 +31,8 @@ SELECT ok((SELECT bool_and(substr(a, a_start, a_length) = passage
 		'x x one   two three-four five six seven eight nine TEN eleven y')) v(a, b),
 	shared_passages(v.a, v.b, 3)), 'positions give the passage back in both texts');
 
-CREATE TEMP TABLE d (name text PRIMARY KEY, content text);
 \if :shared
--- Files are read byte-exact: psql's backquotes drop a final newline, so
--- each command prints an x after the file, which left(..., -1) removes.
-\set c0 `cat ../shared/dumps/000_7e0565da9356d275.txt; printf x`
-\set c1 `cat ../shared/dumps/001_b7151a86ead9373e.txt; printf x`
-\set c2 `cat ../shared/dumps/002_9a58fa54104eb1a7.txt; printf x`
-INSERT INTO d VALUES ('000', left(:'c0', -1)), ('001', left(:'c1', -1)), ('002', left(:'c2', -1));
+\i test/sql/shared_dumps.sql
 CREATE TEMP TABLE a AS
 SELECT d.name, s.*, cardinality(string_to_array(normalize_text(s.body), ' ')) AS ntokens
   FROM d, split_articles(d.content) s;

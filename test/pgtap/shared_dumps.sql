@@ -5,14 +5,8 @@
 \set shared `test -f ../shared/dumps/000_7e0565da9356d275.txt && echo true || echo false`
 BEGIN;
 SELECT plan(17);
-CREATE TEMP TABLE d (name text PRIMARY KEY, content text);
 \if :shared
--- Files are read byte-exact: psql's backquotes drop a final newline, so
--- each command prints an x after the file, which left(..., -1) removes.
-\set c0 `cat ../shared/dumps/000_7e0565da9356d275.txt; printf x`
-\set c1 `cat ../shared/dumps/001_b7151a86ead9373e.txt; printf x`
-\set c2 `cat ../shared/dumps/002_9a58fa54104eb1a7.txt; printf x`
-INSERT INTO d VALUES ('000', left(:'c0', -1)), ('001', left(:'c1', -1)), ('002', left(:'c2', -1));
+\i test/sql/shared_dumps.sql
 CREATE TEMP TABLE a AS SELECT d.name, s.* FROM d, split_articles(d.content) s;
 
 SELECT is((SELECT array_agg(title ORDER BY ordinal) FROM a WHERE name = '000'),

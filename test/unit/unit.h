@@ -89,6 +89,16 @@ unit_rng(void)
 	return z ^ (z >> 31);
 }
 
+/* A tick hook (the tick argument of src/core) counting its calls. */
+static int	unit_ticks;
+
+static inline void
+unit_count_tick(void *arg)
+{
+	(void) arg;
+	unit_ticks++;
+}
+
 static inline int
 unit_done(void)
 {
