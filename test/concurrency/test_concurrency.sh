@@ -3,7 +3,8 @@
 # delete and query at once through a GIN index (fastupdate on, a 64 kB
 # pending list, so rows come and go through the pending list while others
 # read) and a GiST index (pgbench with the scripts next to this file, for
-# ND_CONCURRENCY_SECONDS seconds, default 4); then every index result must
+# ND_CONCURRENCY_SECONDS seconds, default 4, pgbench seed
+# ND_CONCURRENCY_SEED, default 1); then every index result must
 # equal the sequential scan's, before and after VACUUM.  Needs a running
 # server (PGHOST/PGPORT/PGUSER, e.g. set by tools/test) and pgbench.
 # Prints TAP and a last line "concurrency: N passed, M failed".
@@ -88,7 +89,7 @@ ok $? "setup: tables, 1,200 rows, GIN and GiST indexes" "$out"
 if [ -z "$pgbench" ]; then
 	ok 1 "pgbench is installed (Debian package postgresql-15)"
 else
-	out=$("$pgbench" -n -c 6 -j 2 -T "$secs" -f "$here/insert.sql@3" -f "$here/update.sql@2" \
+	out=$("$pgbench" -n -c 6 -j 2 -T "$secs" --random-seed="${ND_CONCURRENCY_SEED:-1}" -f "$here/insert.sql@3" -f "$here/update.sql@2" \
 		-f "$here/delete.sql@1" -f "$here/query.sql@4" "$db" 2>&1); rc=$?
 	ok $rc "pgbench: 6 sessions for $secs s, exit status 0" "$out"
 	total=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' <<<"$out")

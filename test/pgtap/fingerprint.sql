@@ -1,7 +1,7 @@
 -- Properties and errors of the fingerprint type, its functions and
 -- operators.
 BEGIN;
-SELECT plan(43);
+SELECT plan(46);
 
 -- Catalog
 SELECT has_type('fingerprint');
@@ -86,6 +86,29 @@ SELECT throws_ok(format('SELECT %L::fingerprint', '2' || substr(fingerprint(text
 SELECT throws_ok(format('SELECT %L::fingerprint', fingerprint(text 'a b c')::text || '0'), '22P02', NULL, 'trailing characters rejected');
 SELECT throws_ok(format('SELECT %L::fingerprint', regexp_replace(fingerprint(text 'a b c d e f g')::text, '^1:(\d+):256:7:', '1:\1:256:9:')),
 	'22P02', NULL, 'inconsistent shingle count rejected');
+
+-- Binary input (COPY ... FORMAT binary) validates as strictly as text
+-- input.  The file lies in the data directory; the fingerprint's 536
+-- bytes start at offset 33 of a one-row (int4, fingerprint) file.
+SELECT current_setting('data_directory') || '/neardup_tap_fp.bin' AS binfile \gset
+COPY (SELECT 1, fingerprint(body) FROM t WHERE id = 1) TO :'binfile' WITH (FORMAT binary);
+CREATE TEMP TABLE binb AS SELECT pg_read_binary_file(:'binfile') AS b;
+CREATE TEMP TABLE binfp (id int, fp fingerprint);
+CREATE FUNCTION pg_temp.load_bin(content bytea) RETURNS fingerprint LANGUAGE plpgsql AS $$
+DECLARE r fingerprint; path text := current_setting('data_directory') || '/neardup_tap_fp.bin';
+BEGIN
+	DELETE FROM binfp;
+	EXECUTE format('COPY (SELECT %L) TO PROGRAM %L', encode(content, 'hex'),
+		format('perl -ne ''chomp; print pack("H*", $_)'' > %s', path));
+	EXECUTE format('COPY binfp FROM %L WITH (FORMAT binary)', path);
+	SELECT fp INTO r FROM binfp;
+	RETURN r;
+END $$;
+SELECT is((SELECT pg_temp.load_bin(b) FROM binb), (SELECT fingerprint(body) FROM t WHERE id = 1), 'binary input: the value round-trips');
+SELECT throws_ok('SELECT pg_temp.load_bin(set_byte(b, 33, 9)) FROM binb', '22P03', NULL, 'binary input: an unknown version is rejected');
+SELECT throws_ok('SELECT pg_temp.load_bin(set_byte(b, 44, get_byte(b, 44) # 1)) FROM binb', '22P03', NULL,
+	'binary input: a token count the shingle count does not follow from is rejected');
+COPY (SELECT 1) TO PROGRAM 'rm -f neardup_tap_fp.bin';
 
 SELECT * FROM finish();
 ROLLBACK;
