@@ -41,6 +41,7 @@ is "$(q 'SELECT count(*) FROM articles')" "$expected" "as many rows as split_art
 is "$(q "SELECT string_agg(dump || '#' || ordinal || ' ' || left(title, 24), ' | ' ORDER BY dump, ordinal) FROM articles")" \
 	"wire_plain.txt#1 Port Chief: Deeper Chann | wire_plain.txt#2 Library Opens Reading Ro | wire_tt.txt#1 Harbour Authority Approv | wire_tt.txt#2 City Council Votes to Ex" \
 	"every article under its file name, ordinal and title"
+is "$(q "SELECT string_agg(layout, ',' ORDER BY dump, ordinal) FROM articles")" "plain,plain,tt,tt" "…and its layout"
 is "$(q 'SELECT count(*) FROM articles WHERE fp IS DISTINCT FROM fingerprint(body)')" 0 "every row carries fingerprint(body)"
 is "$(q 'SELECT count(*) FROM articles_files')" "$(ls "$root"/samples/*.txt | wc -l)" "one files row per file"
 
