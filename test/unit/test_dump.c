@@ -956,8 +956,17 @@ test_huge_line(void)
 	CHECK(ticks >= 10, "10 MB single line: tick at least once per MB");
 	printf("# 10 MB single line: %.1f ms, %d ticks\n", t * 1e3, ticks);
 	{
-		double		t1 = split_secs(buf, len / 10);
+		double		t1 = 1e9;
 
+		/* both sizes in turn, the best of each (load elsewhere slows both) */
+		for (int r = 0; r < 3; r++)
+		{
+			double		a1 = split_secs(buf, len / 10),
+						a10 = split_secs(buf, len);
+
+			t1 = a1 < t1 ? a1 : t1;
+			t = a10 < t ? a10 : t;
+		}
 		printf("# 1 MB of the same line: %.1f ms\n", t1 * 1e3);
 		CHECK(t < 30 * t1 + 0.05, "10 MB single line: linear (under 30 times the time of 1 MB)");
 	}
@@ -989,8 +998,17 @@ test_huge_line(void)
 	CHECK(n == 0 && ticks >= 10, "10 MB of CR-terminated blank lines: no article, ticks");
 	printf("# 5M blank CR lines: %.1f ms\n", t * 1e3);
 	{
-		double		t1 = split_secs(buf, len / 10);
+		double		t1 = 1e9;
 
+		/* both sizes in turn, the best of each (load elsewhere slows both) */
+		for (int r = 0; r < 3; r++)
+		{
+			double		a1 = split_secs(buf, len / 10),
+						a10 = split_secs(buf, len);
+
+			t1 = a1 < t1 ? a1 : t1;
+			t = a10 < t ? a10 : t;
+		}
 		printf("# 500k blank CR lines: %.1f ms\n", t1 * 1e3);
 		CHECK(t < 30 * t1 + 0.05, "5M blank CR lines: linear (under 30 times the time of 500k)");
 	}
@@ -1074,14 +1092,24 @@ test_long_dump(void)
 	char	   *big = build_tt_dump(10000, &len_big);
 	int			n_small,
 				n_big;
-	double		t_small = time_parse(small, len_small, &n_small);
-	double		t_big = time_parse(big, len_big, &n_big);
+	double		t_small = 1e9,
+				t_big = 1e9;
 	NdDumpParser p;
 	NdArticle	a;
 	int			k = 0;
 	bool		ok = true;
 	char		want[128];
 
+	/* small and big in turn, the best of each: a burst of load elsewhere
+	 * on the machine then slows both alike */
+	for (int r = 0; r < 4; r++)
+	{
+		double		ts = time_parse(small, len_small, &n_small);
+		double		tb = time_parse(big, len_big, &n_big);
+
+		t_small = ts < t_small ? ts : t_small;
+		t_big = tb < t_big ? tb : t_big;
+	}
 	CHECK(n_small == 2500, "2,500 tt articles counted");
 	CHECK(n_big == 10000, "10,000 tt articles counted");
 	printf("# 10,000 articles, %.1f MB: %.2f ms, %.0f MB/s (2,500: %.2f ms)\n",
