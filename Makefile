@@ -45,7 +45,9 @@ REGRESS = \
 	index_gin \
 	index_gist \
 	passages \
-	cluster
+	cluster \
+	golden \
+	index_gin_exact
 REGRESS_OPTS = --load-extension=neardup
 
 PG_CONFIG ?= pg_config

@@ -3,10 +3,12 @@
 -- normalization, hashing or the sketch shows up here), text and binary
 -- I/O, fingerprint_info(), and strict input validation.
 --
-\set tt `cat test/fixtures/tt_basic.txt`
+-- Files are read byte-exact: psql's backquotes drop a final newline, so
+-- each command prints an x after the file, which left(..., -1) removes.
+\set tt `cat test/fixtures/tt_basic.txt; printf x`
 CREATE TABLE fp_fixture AS
 SELECT ordinal, title, body, fingerprint(body) AS fp
-  FROM split_articles(:'tt');
+  FROM split_articles(left(:'tt', -1));
 
 -- Golden fingerprints: the full text form, pinned.
 SELECT ordinal, fp FROM fp_fixture ORDER BY ordinal;
@@ -57,6 +59,32 @@ SELECT pg_temp.write_and_copy(:'binfile', set_byte(b, 37, 1)) FROM fp_bytes;
 -- the untouched file still loads
 SELECT pg_temp.write_and_copy(:'binfile', b) FROM fp_bytes;
 SELECT ordinal, fp = (SELECT fp FROM fp_fixture WHERE ordinal = 1) AS same FROM fp_back ORDER BY ordinal;
+-- 60 corruptions of one byte of the value (deterministic offsets and
+-- values): what binary input accepts must be a fingerprint the strict text
+-- input accepts too, and most corruptions of the header are refused.
+CREATE FUNCTION pg_temp.corrupt(b bytea, path text) RETURNS TABLE (tried int, accepted int, not_text_valid int)
+LANGUAGE plpgsql AS $$
+DECLARE off int; v int; ok int := 0; bad int := 0; fp fingerprint;
+BEGIN
+	FOR i IN 1..60 LOOP
+		off := 33 + abs(hashint4(i * 7919)) % 536;
+		v := abs(hashint4(i * 104729)) % 256;
+		IF v = get_byte(b, off) THEN v := (v + 1) % 256; END IF;
+		DELETE FROM fp_back;
+		BEGIN
+			PERFORM pg_temp.write_and_copy(path, set_byte(b, off, v));
+			ok := ok + 1;
+			SELECT f.fp INTO fp FROM fp_back f;
+			BEGIN
+				IF fp::text::fingerprint IS DISTINCT FROM fp THEN bad := bad + 1; END IF;
+			EXCEPTION WHEN invalid_text_representation THEN bad := bad + 1;
+			END;
+		EXCEPTION WHEN invalid_binary_representation THEN NULL;
+		END;
+	END LOOP;
+	RETURN QUERY SELECT 60, ok, bad;
+END $$;
+SELECT * FROM pg_temp.corrupt((SELECT b FROM fp_bytes), :'binfile');
 COPY (SELECT 1) TO PROGRAM 'rm -f neardup_fp.bin';
 \set SHOW_CONTEXT errors
 

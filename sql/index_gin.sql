@@ -6,15 +6,12 @@ SELECT amvalidate(oid) FROM pg_opclass WHERE opcname = 'gin_fingerprint_ops';
 
 -- Deterministic articles of 100-400 words from a 5000-word vocabulary, and
 -- variants with every 10th / 6th / 20th word replaced (J about 0.54 / 0.33 / 0.74).
-CREATE FUNCTION pg_temp.doc(seed int, nwords int, edit int) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-	SELECT string_agg(CASE WHEN edit > 0 AND k % edit = 0
-				THEN 'x' || abs(hashint4(seed * 7919 + k)) % 100000
-				ELSE 'w' || abs(hashint4(seed * 100003 + k)) % 5000 END,
-			' ' ORDER BY k)
-	  FROM generate_series(1, nwords) k
-$$;
-CREATE TABLE docs (id int PRIMARY KEY, fp fingerprint);
+-- pg_temp.doc(seed, nwords, edit), from the repository root (tools/test runs there)
+\set ECHO none
+\i test/sql/docs.sql
+\set ECHO all
+CREATE TABLE docs (id int PRIMARY KEY, fp fingerprint)
+  WITH (autovacuum_enabled = off);	-- it would flush the pending list under us
 INSERT INTO docs SELECT g, fingerprint(pg_temp.doc(g, 100 + g % 300, 0)) FROM generate_series(1, 400) g;
 INSERT INTO docs SELECT 1000 + g, fingerprint(pg_temp.doc(g, 100 + g % 300, 10)) FROM generate_series(1, 100) g;
 INSERT INTO docs SELECT 2000 + g, fingerprint(pg_temp.doc(g, 100 + g % 300, 6)) FROM generate_series(1, 100) g;

@@ -4,14 +4,10 @@
 --
 SELECT amvalidate(oid) FROM pg_opclass WHERE opcname = 'gist_fingerprint_ops';
 
-CREATE FUNCTION pg_temp.doc(seed int, nwords int, edit int) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-	SELECT string_agg(CASE WHEN edit > 0 AND k % edit = 0
-				THEN 'x' || abs(hashint4(seed * 7919 + k)) % 100000
-				ELSE 'w' || abs(hashint4(seed * 100003 + k)) % 5000 END,
-			' ' ORDER BY k)
-	  FROM generate_series(1, nwords) k
-$$;
+-- pg_temp.doc(seed, nwords, edit), from the repository root (tools/test runs there)
+\set ECHO none
+\i test/sql/docs.sql
+\set ECHO all
 CREATE TABLE docs (id int PRIMARY KEY, fp fingerprint);
 INSERT INTO docs SELECT g, fingerprint(pg_temp.doc(g, 100 + g % 300, 0)) FROM generate_series(1, 400) g;
 INSERT INTO docs SELECT 1000 + g, fingerprint(pg_temp.doc(g, 100 + g % 300, 10)) FROM generate_series(1, 100) g;

@@ -64,12 +64,14 @@ SELECT passage_hashes('IRAQ WANTS A QUICK AND ORDERLY EXIT OF U.S. LED COALITION
 
 -- The samples: article 1 of wire_plain.txt is another outlet's rewrite of
 -- article 1 of wire_tt.txt.
-\set tt `cat samples/wire_tt.txt`
-\set plain `cat samples/wire_plain.txt`
+-- Files are read byte-exact: psql's backquotes drop a final newline, so
+-- each command prints an x after the file, which left(..., -1) removes.
+\set tt `cat samples/wire_tt.txt; printf x`
+\set plain `cat samples/wire_plain.txt; printf x`
 CREATE TABLE passage_articles AS
-SELECT 'wire_tt' AS dump, * FROM split_articles(:'tt')
+SELECT 'wire_tt' AS dump, * FROM split_articles(left(:'tt', -1))
 UNION ALL
-SELECT 'wire_plain', * FROM split_articles(:'plain');
+SELECT 'wire_plain', * FROM split_articles(left(:'plain', -1));
 SELECT dump, ordinal, title FROM passage_articles ORDER BY dump, ordinal;
 
 SELECT p.words, p.a_start, p.a_length, p.b_start, p.b_length, p.passage

@@ -30,13 +30,18 @@ is "$rc" 0 "samples/ loads: exit status 0"
 expected=0
 for f in "$root"/samples/*.txt; do
 	c=$(psql -X -qtA -d "$db" -v f="$f" <<'SQL'
-\set content `cat -- :'f'`
-SELECT count(*) FROM split_articles(:'content');
+\set content `cat -- :'f'; printf x`
+SELECT count(*) FROM split_articles(left(:'content', -1));
 SQL
 )
 	expected=$((expected + c))
 done
+is "$expected" 4 "split_articles finds the 4 articles of samples/ (2 per file)"
 is "$(q 'SELECT count(*) FROM articles')" "$expected" "as many rows as split_articles gives for the files"
+is "$(q "SELECT string_agg(dump || '#' || ordinal || ' ' || left(title, 24), ' | ' ORDER BY dump, ordinal) FROM articles")" \
+	"wire_plain.txt#1 Port Chief: Deeper Chann | wire_plain.txt#2 Library Opens Reading Ro | wire_tt.txt#1 Harbour Authority Approv | wire_tt.txt#2 City Council Votes to Ex" \
+	"every article under its file name, ordinal and title"
+is "$(q "SELECT string_agg(layout, ',' ORDER BY dump, ordinal) FROM articles")" "plain,plain,tt,tt" "…and its layout"
 is "$(q 'SELECT count(*) FROM articles WHERE fp IS DISTINCT FROM fingerprint(body)')" 0 "every row carries fingerprint(body)"
 is "$(q 'SELECT count(*) FROM articles_files')" "$(ls "$root"/samples/*.txt | wc -l)" "one files row per file"
 
@@ -47,10 +52,19 @@ is "$rc" 0 "loading again: exit status 0"
 case "$out" in *"0 loaded, 3 skipped"*) ok 0 "…all three skipped (content already loaded)";; *) ok 1 "…all three skipped" "$out";; esac
 is "$(q 'SELECT count(*) FROM articles')" "$expected" "…and no row duplicated"
 
-# 4. --force replaces a file's articles instead of adding to them.
+# 4. --force replaces a file's articles instead of adding to them: new
+# rows under a new files row, the old ones gone, the other file untouched.
+before=$(q "SELECT f.file_id || ':' || string_agg(a.id::text, ',' ORDER BY a.id) FROM articles_files f JOIN articles a USING (file_id) WHERE f.name = 'wire_tt.txt' GROUP BY f.file_id")
+other=$(q "SELECT string_agg(a.id::text, ',' ORDER BY a.id) FROM articles a WHERE a.dump = 'wire_plain.txt'")
 "$load" -q -f -d "$db" "$root/samples/wire_tt.txt"; rc=$?
 is "$rc" 0 "--force: exit status 0"
 is "$(q 'SELECT count(*) FROM articles')" "$expected" "--force replaces, never duplicates"
+after=$(q "SELECT f.file_id || ':' || string_agg(a.id::text, ',' ORDER BY a.id) FROM articles_files f JOIN articles a USING (file_id) WHERE f.name = 'wire_tt.txt' GROUP BY f.file_id")
+[ -n "$before" ] && [ -n "$after" ] && [ "${before%%:*}" != "${after%%:*}" ] && \
+	[ -z "$(comm -12 <(tr , '\n' <<<"${before#*:}" | sort) <(tr , '\n' <<<"${after#*:}" | sort))" ]
+ok $? "--force: a new files row and new article rows, none of the old ones left ($before -> $after)"
+is "$(q "SELECT count(*) FROM articles a JOIN articles_files f USING (file_id) WHERE f.name = 'wire_tt.txt'")" 2 "--force: the file's 2 articles are there again"
+is "$(q "SELECT string_agg(a.id::text, ',' ORDER BY a.id) FROM articles a WHERE a.dump = 'wire_plain.txt'")" "$other" "--force: the other file's rows are untouched"
 
 # 5. Failures are reported one by one; the other files still load.
 : > "$work/empty.txt"

@@ -47,5 +47,6 @@ else
 fi
 
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
+echo "1..$n"
 echo "cli-search: $((n - fails)) passed, $fails failed"
 [ "$fails" -eq 0 ]

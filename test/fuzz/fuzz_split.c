@@ -14,6 +14,10 @@
  *	 - every byte other than space, tab, CR and LF (after a leading BOM)
  *	   is inside some article's raw span, and the number of articles is
  *	   bounded by the number of lines;
+ *	 - every non-blank line of an article's raw span meets one of its
+ *	   fields, or is noise: a TT marker, or the same (trimmed) as the
+ *	   kept title or caption; a tt body never starts with a copy of the
+ *	   caption or the title (the repeats after the marker are noise);
  *	 - a second parse gives the same articles;
  *	 - nd_clean_lines (of the whole input, and of every body and byline)
  *	   writes at most len bytes, with no CR, no empty line and no line with
@@ -134,6 +138,65 @@ check_clean(const unsigned char *src, size_t len)
 	free(again);
 }
 
+static bool
+meets(NdSpan s, size_t from, size_t to)
+{
+	return present(s) && s.off < to && from < span_end(s);
+}
+
+static bool
+same_text(const uint8_t *buf, size_t from, size_t to, NdSpan s)
+{
+	return present(s) && s.len == to - from && memcmp(buf + from, buf + s.off, s.len) == 0;
+}
+
+/* The first line of [from, to) trimmed of spaces and tabs: [*ls, *le). */
+static size_t
+next_line(const uint8_t *buf, size_t from, size_t to, size_t *ls, size_t *le)
+{
+	size_t		e = from;
+
+	while (e < to && buf[e] != '\n' && buf[e] != '\r')
+		e++;
+	*ls = from;
+	*le = e;
+	while (*ls < *le && is_ws(buf[*ls]))
+		(*ls)++;
+	while (*le > *ls && is_ws(buf[*le - 1]))
+		(*le)--;
+	return e < to ? e + 1 : to;
+}
+
+/* Field-level invariants of article a (raw span r). */
+static void
+check_fields(const uint8_t *buf, const NdArticle *a)
+{
+	NdSpan		r = a->raw;
+
+	for (size_t p = r.off; p < span_end(r);)
+	{
+		size_t		ls,
+					le;
+
+		p = next_line(buf, p, span_end(r), &ls, &le);
+		if (ls == le)
+			continue;			/* a blank line */
+		if (meets(a->title, ls, le) || meets(a->subtitle, ls, le) || meets(a->caption, ls, le) ||
+			meets(a->body, ls, le) || meets(a->byline, ls, le))
+			continue;
+		FUZZ_ASSERT((le - ls == 2 && buf[ls] == 'T' && buf[ls + 1] == 'T') ||
+					same_text(buf, ls, le, a->title) || same_text(buf, ls, le, a->caption));
+	}
+	if (a->layout == ND_LAYOUT_TT && present(a->body))
+	{
+		size_t		ls,
+					le;
+
+		next_line(buf, a->body.off, span_end(a->body), &ls, &le);
+		FUZZ_ASSERT(!same_text(buf, ls, le, a->caption));
+	}
+}
+
 static int	ticks;
 
 static void
@@ -226,6 +289,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			for (size_t i = r.off; i < a.title.off; i++)
 				FUZZ_ASSERT(is_ws(buf[i]));
 
+		check_fields(buf, &a);
 		if (present(a.body))
 			check_clean(buf + a.body.off, a.body.len);
 		if (present(a.byline))

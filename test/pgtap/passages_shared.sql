@@ -31,12 +31,8 @@ SELECT ok((SELECT bool_and(substr(a, a_start, a_length) = passage
 		'x x one   two three-four five six seven eight nine TEN eleven y')) v(a, b),
 	shared_passages(v.a, v.b, 3)), 'positions give the passage back in both texts');
 
-CREATE TEMP TABLE d (name text PRIMARY KEY, content text);
 \if :shared
-\set c0 `cat ../shared/dumps/000_7e0565da9356d275.txt`
-\set c1 `cat ../shared/dumps/001_b7151a86ead9373e.txt`
-\set c2 `cat ../shared/dumps/002_9a58fa54104eb1a7.txt`
-INSERT INTO d VALUES ('000', :'c0'), ('001', :'c1'), ('002', :'c2');
+\i test/sql/shared_dumps.sql
 CREATE TEMP TABLE a AS
 SELECT d.name, s.*, cardinality(string_to_array(normalize_text(s.body), ' ')) AS ntokens
   FROM d, split_articles(d.content) s;

@@ -13,18 +13,8 @@
 
 /* ---------- a deterministic generator ---------- */
 
-static uint64_t rng_state = 42;
-
-static uint64_t
-rng(void)
-{
-	/* splitmix64 */
-	uint64_t	z = (rng_state += UINT64_C(0x9E3779B97F4A7C15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-	return z ^ (z >> 31);
-}
+/* unit_rng() of unit.h, from its default seed */
+#define rng unit_rng
 
 static unsigned
 rnd(unsigned n)

@@ -107,25 +107,6 @@ check_reject(const char *str, const char *detail, const char *name)
 	CHECK_MEM_STR(d, strlen(d), detail, name);
 }
 
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE	   *f = fopen(path, "rb");
-	char	   *buf;
-	long		n;
-
-	if (f == NULL)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t) n + 1);
-	*len = fread(buf, 1, (size_t) n, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
-
 #define EMPTY_W3_HEAD "1:3:256:0:0:e7e42328f23e1bd0:"
 #define DETAIL_FIELDS "Expected five decimal fields \"version:shingle_size:slots:tokens:shingles:\"."
 #define DETAIL_HASH "Expected 16 hexadecimal digits of exact hash followed by \":\"."
@@ -188,7 +169,7 @@ static void
 test_roundtrip(void)
 {
 	size_t		flen = 0;
-	char	   *fixture = read_file(FIXTURES "tt_basic.txt", &flen);
+	char	   *fixture = unit_read_file(FIXTURES "tt_basic.txt", &flen);
 	int			bad_parse = 0,
 				bad_equal = 0,
 				bad_text = 0,

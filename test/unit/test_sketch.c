@@ -123,15 +123,10 @@ count_only(void *arg, const char *tok, size_t len)
 	(*(size_t *) arg)++;
 }
 
-static int	ticks;
+/* The counting tick hook of unit.h, and one that jumps out. */
+#define ticks unit_ticks
+#define count_tick unit_count_tick
 static jmp_buf tick_jmp;
-
-static void
-count_tick(void *arg)
-{
-	(void) arg;
-	ticks++;
-}
 
 static void
 jump_tick(void *arg)

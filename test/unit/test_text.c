@@ -99,16 +99,8 @@ tick_cb(void *arg)
 		longjmp(tick_jmp, 1);
 }
 
-static uint64_t rng_state = UINT64_C(0x9E3779B97F4A7C15);
-
-static uint64_t
-rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
+/* unit_rng() of unit.h, from its default seed */
+#define rng unit_rng
 
 static void
 test_basics(void)
