@@ -128,7 +128,7 @@ COMMENT ON FUNCTION fingerprint_contains_op(fingerprint, fingerprint) IS
 CREATE OPERATOR % (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint,
 	FUNCTION = fingerprint_similar_op,
-	COMMUTATOR = OPERATOR(public.%),
+	COMMUTATOR = '%',
 	RESTRICT = matchingsel, JOIN = matchingjoinsel
 );
 COMMENT ON OPERATOR % (fingerprint, fingerprint) IS
@@ -137,7 +137,7 @@ COMMENT ON OPERATOR % (fingerprint, fingerprint) IS
 CREATE OPERATOR <-> (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint,
 	FUNCTION = fingerprint_distance,
-	COMMUTATOR = OPERATOR(public.<->)
+	COMMUTATOR = '<->'
 );
 COMMENT ON OPERATOR <-> (fingerprint, fingerprint) IS
 'distance: 1 - similarity';
@@ -145,7 +145,7 @@ COMMENT ON OPERATOR <-> (fingerprint, fingerprint) IS
 CREATE OPERATOR <% (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint,
 	FUNCTION = fingerprint_contained_op,
-	COMMUTATOR = OPERATOR(public.%>),
+	COMMUTATOR = '%>',
 	RESTRICT = matchingsel, JOIN = matchingjoinsel
 );
 COMMENT ON OPERATOR <% (fingerprint, fingerprint) IS
@@ -154,7 +154,7 @@ COMMENT ON OPERATOR <% (fingerprint, fingerprint) IS
 CREATE OPERATOR %> (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint,
 	FUNCTION = fingerprint_contains_op,
-	COMMUTATOR = OPERATOR(public.<%),
+	COMMUTATOR = '<%',
 	RESTRICT = matchingsel, JOIN = matchingjoinsel
 );
 COMMENT ON OPERATOR %> (fingerprint, fingerprint) IS
@@ -193,32 +193,32 @@ COMMENT ON FUNCTION fingerprint_hash_extended(fingerprint, bigint) IS 'hash supp
 
 CREATE OPERATOR = (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint, FUNCTION = fingerprint_eq,
-	COMMUTATOR = OPERATOR(public.=), NEGATOR = OPERATOR(public.<>),
+	COMMUTATOR = '=', NEGATOR = '<>',
 	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES
 );
 CREATE OPERATOR <> (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint, FUNCTION = fingerprint_ne,
-	COMMUTATOR = OPERATOR(public.<>), NEGATOR = OPERATOR(public.=),
+	COMMUTATOR = '<>', NEGATOR = '=',
 	RESTRICT = neqsel, JOIN = neqjoinsel
 );
 CREATE OPERATOR < (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint, FUNCTION = fingerprint_lt,
-	COMMUTATOR = OPERATOR(public.>), NEGATOR = OPERATOR(public.>=),
+	COMMUTATOR = '>', NEGATOR = '>=',
 	RESTRICT = scalarltsel, JOIN = scalarltjoinsel
 );
 CREATE OPERATOR <= (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint, FUNCTION = fingerprint_le,
-	COMMUTATOR = OPERATOR(public.>=), NEGATOR = OPERATOR(public.>),
+	COMMUTATOR = '>=', NEGATOR = '>',
 	RESTRICT = scalarlesel, JOIN = scalarlejoinsel
 );
 CREATE OPERATOR > (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint, FUNCTION = fingerprint_gt,
-	COMMUTATOR = OPERATOR(public.<), NEGATOR = OPERATOR(public.<=),
+	COMMUTATOR = '<', NEGATOR = '<=',
 	RESTRICT = scalargtsel, JOIN = scalargtjoinsel
 );
 CREATE OPERATOR >= (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint, FUNCTION = fingerprint_ge,
-	COMMUTATOR = OPERATOR(public.<=), NEGATOR = OPERATOR(public.<),
+	COMMUTATOR = '<=', NEGATOR = '<',
 	RESTRICT = scalargesel, JOIN = scalargejoinsel
 );
 COMMENT ON OPERATOR = (fingerprint, fingerprint) IS 'identical fingerprints: exact duplicates after normalization';
