@@ -47,6 +47,9 @@ extern double NeardupContainmentThreshold;
 extern void NeardupInterruptTick(void *arg);
 
 /* fingerprint.c */
+/* bytes of a bad input value that error messages echo (NeardupEchoPrefix) */
+#define ND_ECHO_MAX		64
+extern const char *NeardupEchoPrefix(const char *str);
 extern void FingerprintCheckCompatible(const Fingerprint *a,
 									   const Fingerprint *b);
 extern double FingerprintSimilarity(const Fingerprint *a, const Fingerprint *b);
