@@ -125,6 +125,9 @@ LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION fingerprint_contains_op(fingerprint, fingerprint) IS
 'containment(right, left) >= neardup.containment_threshold, implementation of the %> operator';
 
+-- Commutators and negators are named unqualified: they are found, or made,
+-- in the extension's own schema, whichever it is (0.1.0 wrote
+-- OPERATOR(public.…), which broke installs into other schemas).
 CREATE OPERATOR % (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint,
 	FUNCTION = fingerprint_similar_op,

@@ -178,7 +178,7 @@ check_indexes() {
 		else
 			seen_reported=$((seen_reported + 1))
 			local hint
-			hint=$(grep -o "REINDEX INDEX [^ ;]*$name[\"]*" "$log" | head -1)
+			hint=$(grep -o "REINDEX INDEX [^;]*$name\"\?" "$log" | head -1)
 			if grep -q "WARNING:.*\b$name\b" "$log" && [ -n "$hint" ]; then
 				ok 0 "$name ($am): invalid after the update, and the update named it with the hint $hint"
 			else
