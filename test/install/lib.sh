@@ -53,3 +53,65 @@ SELECT pg_describe_object(m.classid, m.objid, m.objsubid)
  ORDER BY 1;
 SQL
 }
+
+# fill_all DB SCHEMA: neardup installed in SCHEMA and a table arts using
+# every kind of neardup object: fingerprint columns (plain, shingle size 5,
+# generated), GIN (default and with options), GiST (siglen), btree, hash,
+# passage-hash GIN and expression indexes, a view using % and similarity,
+# a CHECK calling neardup, a materialized view of duplicate_clusters.
+fill_all() {
+	local schema=$2
+	qs "$1" <<SQL
+CREATE EXTENSION neardup SCHEMA $schema;
+SET search_path = public, $schema;
+CREATE TABLE arts (
+	id int PRIMARY KEY,
+	body text NOT NULL CHECK (normalize_text(body) <> ''),
+	fp fingerprint,
+	fp5 fingerprint,
+	fpg fingerprint GENERATED ALWAYS AS (fingerprint(body, 4)) STORED,
+	ph bigint[]);
+INSERT INTO arts (id, body)
+	SELECT g, 'Story ' || (g % 40) || ' ' || repeat('about the harbour and the channel and the plan number ' || (g % 40) || ' ', 3)
+	       || CASE WHEN g % 3 = 0 THEN ' with an extra sentence ' || g ELSE '' END
+	  FROM generate_series(1, 300) g;
+UPDATE arts SET fp = fingerprint(body), fp5 = fingerprint(body, 5), ph = passage_hashes(body);
+CREATE INDEX arts_gin ON arts USING gin (fp);
+CREATE INDEX arts_gin_opts ON arts USING gin (fp5 gin_fingerprint_ops (bands = 32, rows = 1));
+CREATE INDEX arts_gist ON arts USING gist (fp gist_fingerprint_ops (siglen = 256));
+CREATE INDEX arts_btree ON arts (fp);
+CREATE INDEX arts_hash ON arts USING hash (fp);
+CREATE INDEX arts_ph ON arts USING gin (ph);
+CREATE INDEX arts_expr ON arts USING gin (fingerprint(body, 2));
+CREATE VIEW similar_pairs AS
+	SELECT a.id AS a, b.id AS b, round(similarity(a.fp, b.fp)::numeric, 4) AS sim
+	  FROM arts a JOIN arts b ON a.id < b.id AND a.fp % b.fp;
+CREATE MATERIALIZED VIEW mv_clusters AS SELECT * FROM duplicate_clusters('arts', 'id', 'fp', 0.5);
+CREATE INDEX ON mv_clusters (cluster_id);
+ANALYZE;
+SQL
+}
+
+# digest DB: everything that must survive a dump and restore, as text.
+digest() {
+	qs "$1" <<'SQL'
+SELECT 'row ' || id || ' ' || md5(body) || ' ' || fp::text || ' ' || fp5::text || ' ' || fpg::text || ' ' || ph::text FROM arts ORDER BY id;
+SELECT 'index ' || indexrelid::regclass || ' ' || pg_get_indexdef(indexrelid) || ' ' || indisvalid
+  FROM pg_index WHERE indrelid IN ('arts'::regclass, 'mv_clusters'::regclass) ORDER BY 1;
+SELECT 'view ' || pg_get_viewdef('similar_pairs'::regclass);
+SELECT 'check ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'arts'::regclass ORDER BY 1;
+SELECT 'pairs ' || count(*) || ' ' || md5(string_agg(a || ',' || b || ',' || sim, ';' ORDER BY a, b)) FROM similar_pairs;
+SELECT 'clusters ' || md5(string_agg(key || ',' || cluster_id || ',' || is_representative, ';' ORDER BY key)) FROM mv_clusters;
+SELECT 'extension ' || extversion || ' ' || extnamespace::regnamespace FROM pg_extension WHERE extname = 'neardup';
+SQL
+	# answers through each index, the sequential scan off
+	for query in "fp % (SELECT fp FROM arts WHERE id = 7)" "fp5 % (SELECT fp5 FROM arts WHERE id = 7)" \
+		"fp = (SELECT fp FROM arts WHERE id = 7)" "ph && (SELECT ph FROM arts WHERE id = 7)" \
+		"fingerprint(body, 2) % (SELECT fingerprint(body, 2) FROM arts WHERE id = 7)"; do
+		echo "answer $query: $(q "$1" "SET enable_seqscan = off; SET neardup.similarity_threshold = 0.3;
+			SELECT string_agg(id::text, ',' ORDER BY id) FROM arts WHERE $query")"
+	done
+	echo "knn: $(q "$1" "SET enable_seqscan = off; SELECT string_agg(round((fp <-> (SELECT fp FROM arts WHERE id = 7))::numeric, 5)::text, ',')
+		FROM (SELECT fp FROM arts ORDER BY fp <-> (SELECT fp FROM arts WHERE id = 7) LIMIT 8) s")"
+}
+
