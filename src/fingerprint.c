@@ -25,8 +25,8 @@
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
-#include "miscadmin.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 
 #include "fpio.h"
@@ -274,8 +274,8 @@ append_token(void *arg, const char *tok, size_t len)
  * the server encoding.  A character the server encoding cannot represent
  * (normalize_text(convert_from('\xb5', 'LATIN1')) is the Greek μ that NFKC
  * makes of the micro sign) is written as the escape \uXXXX, or \UXXXXXXXX
- * above U+FFFF, the form E'...' strings and U&'...' use: tokens hold no
- * backslash, so the escapes cannot be mistaken for text.  All server
+ * above U+FFFF, the form E'...' strings use: tokens hold no backslash,
+ * so the escapes cannot be mistaken for text.  All server
  * encodings are ASCII supersets, so the escapes always fit.  Linear: the
  * text is converted in chunks by the conversion function with noError
  * (PostgreSQL 14 and later; on 13 an unrepresentable character is an
