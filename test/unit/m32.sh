@@ -4,14 +4,14 @@
 # are where overflow and truncation bugs show (pgvector's i386 job found
 # one).  libxxhash is compiled in (XXH_INLINE_ALL), as no i386 library is
 # installed.  Prints the tests' TAP and a last line
-# "unit-m32: N passed, M failed".
+# "unit-multilib: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 probe=$(mktemp "${TMPDIR:-/tmp}/m32probe.XXXXXX")
 if ! printf 'int main(void) { return 0; }\n' | gcc -m32 -x c - -o "$probe" 2>/dev/null; then
 	rm -f "$probe"
 	echo "not ok 1 - gcc -m32 cannot link: install gcc-multilib"
-	echo "unit-m32: 0 passed, 1 failed"
+	echo "unit-multilib: 0 passed, 1 failed"
 	exit 1
 fi
 rm -f "$probe"
@@ -22,5 +22,5 @@ rc=$?
 cat "$log"
 read -r p f < <(sed -n 's/^# \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$log" | awk '{p += $1; f += $2} END {print p + 0, f + 0}')
 [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1	# a build error
-echo "unit-m32: $p passed, $f failed"
+echo "unit-multilib: $p passed, $f failed"
 [ "$rc" -eq 0 ] && [ "$f" -eq 0 ]
