@@ -189,6 +189,8 @@ check_indexes() {
 			is "$(q "$db" "SELECT valid FROM t.nd_indexes WHERE name = '$name'")" t "$name: valid after the REINDEX"
 			q "$db" "DELETE FROM t.answers_log WHERE phase = 'reindexed' AND idx = '$name';
 				SELECT t.record('reindexed', '$name')" >/dev/null 2>"$work/err" || ok 1 "$name: queries after the REINDEX" "$(cat "$work/err")"
+			is "$(q "$db" "SELECT coalesce(string_agg(query || ': ' || err, '; '), 'none') FROM t.broken WHERE phase = 'reindexed' AND idx = '$name'")" none \
+				"$name: every query works after the REINDEX"
 			while IFS='|' read -r qy exact; do
 				is "$(q "$db" "SELECT t.missing('$name', '$qy', 'reindexed', 'index', 'reindexed', 'seq')")" 0 "$name ($am), $qy: after the REINDEX, never a row the sequential scan does not return"
 				if [ "$exact" = t ]; then
