@@ -125,10 +125,13 @@ LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION fingerprint_contains_op(fingerprint, fingerprint) IS
 'containment(right, left) >= neardup.containment_threshold, implementation of the %> operator';
 
+-- Commutators and negators are named unqualified: they are found, or made,
+-- in the extension's own schema, whichever it is (0.1.0 wrote
+-- OPERATOR(public.…), which broke installs into other schemas).
 CREATE OPERATOR % (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint,
 	FUNCTION = fingerprint_similar_op,
-	COMMUTATOR = OPERATOR(public.%),
+	COMMUTATOR = '%',
 	RESTRICT = matchingsel, JOIN = matchingjoinsel
 );
 COMMENT ON OPERATOR % (fingerprint, fingerprint) IS
@@ -137,7 +140,7 @@ COMMENT ON OPERATOR % (fingerprint, fingerprint) IS
 CREATE OPERATOR <-> (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint,
 	FUNCTION = fingerprint_distance,
-	COMMUTATOR = OPERATOR(public.<->)
+	COMMUTATOR = '<->'
 );
 COMMENT ON OPERATOR <-> (fingerprint, fingerprint) IS
 'distance: 1 - similarity';
@@ -145,7 +148,7 @@ COMMENT ON OPERATOR <-> (fingerprint, fingerprint) IS
 CREATE OPERATOR <% (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint,
 	FUNCTION = fingerprint_contained_op,
-	COMMUTATOR = OPERATOR(public.%>),
+	COMMUTATOR = '%>',
 	RESTRICT = matchingsel, JOIN = matchingjoinsel
 );
 COMMENT ON OPERATOR <% (fingerprint, fingerprint) IS
@@ -154,7 +157,7 @@ COMMENT ON OPERATOR <% (fingerprint, fingerprint) IS
 CREATE OPERATOR %> (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint,
 	FUNCTION = fingerprint_contains_op,
-	COMMUTATOR = OPERATOR(public.<%),
+	COMMUTATOR = '<%',
 	RESTRICT = matchingsel, JOIN = matchingjoinsel
 );
 COMMENT ON OPERATOR %> (fingerprint, fingerprint) IS
@@ -193,32 +196,32 @@ COMMENT ON FUNCTION fingerprint_hash_extended(fingerprint, bigint) IS 'hash supp
 
 CREATE OPERATOR = (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint, FUNCTION = fingerprint_eq,
-	COMMUTATOR = OPERATOR(public.=), NEGATOR = OPERATOR(public.<>),
+	COMMUTATOR = '=', NEGATOR = '<>',
 	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES
 );
 CREATE OPERATOR <> (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint, FUNCTION = fingerprint_ne,
-	COMMUTATOR = OPERATOR(public.<>), NEGATOR = OPERATOR(public.=),
+	COMMUTATOR = '<>', NEGATOR = '=',
 	RESTRICT = neqsel, JOIN = neqjoinsel
 );
 CREATE OPERATOR < (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint, FUNCTION = fingerprint_lt,
-	COMMUTATOR = OPERATOR(public.>), NEGATOR = OPERATOR(public.>=),
+	COMMUTATOR = '>', NEGATOR = '>=',
 	RESTRICT = scalarltsel, JOIN = scalarltjoinsel
 );
 CREATE OPERATOR <= (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint, FUNCTION = fingerprint_le,
-	COMMUTATOR = OPERATOR(public.>=), NEGATOR = OPERATOR(public.>),
+	COMMUTATOR = '>=', NEGATOR = '>',
 	RESTRICT = scalarlesel, JOIN = scalarlejoinsel
 );
 CREATE OPERATOR > (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint, FUNCTION = fingerprint_gt,
-	COMMUTATOR = OPERATOR(public.<), NEGATOR = OPERATOR(public.<=),
+	COMMUTATOR = '<', NEGATOR = '<=',
 	RESTRICT = scalargtsel, JOIN = scalargtjoinsel
 );
 CREATE OPERATOR >= (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint, FUNCTION = fingerprint_ge,
-	COMMUTATOR = OPERATOR(public.<=), NEGATOR = OPERATOR(public.<),
+	COMMUTATOR = '<=', NEGATOR = '<',
 	RESTRICT = scalargesel, JOIN = scalargejoinsel
 );
 COMMENT ON OPERATOR = (fingerprint, fingerprint) IS 'identical fingerprints: exact duplicates after normalization';

@@ -20,11 +20,13 @@
 #include "postgres.h"
 
 #include "access/hash.h"
+#include "catalog/namespace.h"
 #include "common/hashfn.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 
 #include "fpio.h"
@@ -59,17 +61,32 @@ PG_FUNCTION_INFO_V1(fingerprint_hash_extended);
 	((str)[0] >= '0' && (str)[0] <= '9' ? 0 : \
 	 errhint("To fingerprint a string literal, give it a type: fingerprint(text '...') or fingerprint('...'::text)."))
 
+/*
+ * The start of a bad input value, for an error message: at most
+ * ND_ECHO_MAX bytes cut at a character boundary, "..." appended when cut,
+ * so that a huge bad value does not go whole into the server log.
+ */
+const char *
+NeardupEchoPrefix(const char *str)
+{
+	int			len = (int) strnlen(str, ND_ECHO_MAX + 1);
+
+	if (len <= ND_ECHO_MAX)
+		return str;
+	return psprintf("%.*s...", pg_mbcliplen(str, len, ND_ECHO_MAX), str);
+}
+
 #if PG_VERSION_NUM >= 160000
 #define FP_INPUT_ERROR(escontext, code, str, detail) \
 	ereturn((escontext), (Datum) 0, \
 			(errcode(code), \
-			 errmsg("invalid input syntax for type %s: \"%s\"", "fingerprint", (str)), \
+			 errmsg("invalid input syntax for type %s: \"%s\"", "fingerprint", NeardupEchoPrefix(str)), \
 			 errdetail("%s", (detail)), FP_INPUT_HINT(str)))
 #else
 #define FP_INPUT_ERROR(escontext, code, str, detail) \
 	ereport(ERROR, \
 			(errcode(code), \
-			 errmsg("invalid input syntax for type %s: \"%s\"", "fingerprint", (str)), \
+			 errmsg("invalid input syntax for type %s: \"%s\"", "fingerprint", NeardupEchoPrefix(str)), \
 			 errdetail("%s", (detail)), FP_INPUT_HINT(str)))
 #endif
 
@@ -234,24 +251,97 @@ append_token(void *arg, const char *tok, size_t len)
 }
 
 /*
+ * Appends UTF-8 text (tokens: letters, digits, marks and spaces) to out in
+ * the server encoding.  A character the server encoding cannot represent
+ * (normalize_text(convert_from('\xb5', 'LATIN1')) is the Greek μ that NFKC
+ * makes of the micro sign) is written as the escape \uXXXX, or \UXXXXXXXX
+ * above U+FFFF, the form E'...' strings use: tokens hold no backslash,
+ * so the escapes cannot be mistaken for text.  All server
+ * encodings are ASCII supersets, so the escapes always fit.  Linear: the
+ * text is converted in chunks by the conversion function with noError
+ * (PostgreSQL 14 and later; on 13 an unrepresentable character is an
+ * error, as before).
+ */
+static void
+append_utf8_as_server(StringInfo out, const char *s, int len)
+{
+	int			enc = GetDatabaseEncoding();
+#if PG_VERSION_NUM >= 140000
+	Oid			proc;
+	int			bufsize = 8192 * MAX_CONVERSION_GROWTH + 1;
+	unsigned char *buf;
+	int			pos = 0;
+#endif
+
+	if (enc == PG_UTF8 || enc == PG_SQL_ASCII)
+	{
+		appendBinaryStringInfo(out, s, len);
+		return;
+	}
+#if PG_VERSION_NUM >= 140000
+	proc = FindDefaultConversionProc(PG_UTF8, enc);
+	if (OidIsValid(proc))
+	{
+		buf = palloc(bufsize);
+		while (pos < len)
+		{
+			int			done;
+
+			CHECK_FOR_INTERRUPTS();
+			done = pg_do_encoding_conversion_buf(proc, PG_UTF8, enc,
+												 (unsigned char *) s + pos, len - pos,
+												 buf, bufsize, true);
+			appendStringInfoString(out, (char *) buf);
+			pos += done;
+			if (done == 0)
+			{
+				/* the character at pos has no equivalent: escape it */
+				const unsigned char *c = (const unsigned char *) s + pos;
+				int			clen = pg_utf_mblen(c);
+				pg_wchar	u;
+
+				if (clen > len - pos || !pg_utf8_islegal(c, clen))
+					elog(ERROR, "normalize_text produced invalid UTF-8");
+				u = utf8_to_unicode(c);
+				if (u > 0xFFFF)
+					appendStringInfo(out, "\\U%08X", (unsigned int) u);
+				else
+					appendStringInfo(out, "\\u%04X", (unsigned int) u);
+				pos += clen;
+			}
+		}
+		pfree(buf);
+		return;
+	}
+#endif
+	appendStringInfoString(out, pg_any_to_server(s, len, PG_UTF8));
+}
+
+/*
  * normalize_text(text): the token stream a fingerprint sees, tokens
- * separated by single spaces.  For explaining results.
+ * separated by single spaces.  For explaining results.  In a database
+ * whose encoding is not UTF-8, characters of the tokens that encoding
+ * cannot hold come back as \uXXXX escapes (append_utf8_as_server): the
+ * function never fails on text that fingerprint() accepts.
  */
 Datum
 normalize_text(PG_FUNCTION_ARGS)
 {
 	text	   *t = PG_GETARG_TEXT_PP(0);
 	StringInfoData out;
+	StringInfoData res;
 	const char *s;
 	size_t		len;
-	char	   *res;
 
 	s = NeardupTextAsUtf8(t, &len);
 	initStringInfo(&out);
 	nd_tokenize_ex(s, len, append_token, &out,
 				   NeardupInterruptTick, NULL);
-	res = pg_any_to_server(out.data, out.len, PG_UTF8);
-	PG_RETURN_TEXT_P(cstring_to_text_with_len(res, res == out.data ? out.len : (int) strlen(res)));
+	if (GetDatabaseEncoding() == PG_UTF8 || GetDatabaseEncoding() == PG_SQL_ASCII)
+		PG_RETURN_TEXT_P(cstring_to_text_with_len(out.data, out.len));
+	initStringInfo(&res);
+	append_utf8_as_server(&res, out.data, out.len);
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(res.data, res.len));
 }
 
 /*

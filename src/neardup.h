@@ -47,6 +47,11 @@ extern double NeardupContainmentThreshold;
 extern void NeardupInterruptTick(void *arg);
 extern const char *NeardupTextAsUtf8(text *t, size_t *len);
 
+/* fingerprint.c */
+/* bytes of a bad input value that error messages echo (NeardupEchoPrefix) */
+#define ND_ECHO_MAX		64
+extern const char *NeardupEchoPrefix(const char *str);
+
 /* similarity.c */
 extern void FingerprintCheckCompatible(const Fingerprint *a,
 									   const Fingerprint *b);

@@ -177,6 +177,17 @@ hash_token(void *arg, const char *tok, size_t len)
 		st->fn(st->fn_arg, nd_fmix64(st->sum));
 }
 
+/*
+ * A count clamped to 32 bits.  A function rather than an inline test, so
+ * that a 32-bit size_t argument does not make the comparison trivially
+ * false (-Wtype-limits under -m32).
+ */
+static uint32_t
+clamp_u32(uint64_t v)
+{
+	return v > UINT32_MAX ? UINT32_MAX : (uint32_t) v;
+}
+
 static void
 state_init(ShingleState *st, int w)
 {
@@ -245,12 +256,12 @@ nd_sketch_text(const char *s, size_t len, int shingle_size, NdSketch *out,
 		sketch_add(out->slots, h);
 
 	out->exact_hash = st.exact;
-	out->ntokens = (uint64_t) st.ntokens > UINT32_MAX ? UINT32_MAX : (uint32_t) st.ntokens;
+	out->ntokens = clamp_u32(st.ntokens);
 	if (st.ntokens >= st.w)
 		st.ntokens = st.ntokens - st.w + 1;
 	else if (st.ntokens > 0)
 		st.ntokens = 1;
-	out->nshingles = (uint64_t) st.ntokens > UINT32_MAX ? UINT32_MAX : (uint32_t) st.ntokens;
+	out->nshingles = clamp_u32(st.ntokens);
 	return ok;
 }
 

@@ -1255,12 +1255,12 @@ test_long_dump(void)
 
 /* ------------------------------------------------ randomized properties */
 
-static unsigned long rng_state = 12345;
+static unsigned long long rng_state = 12345;	/* 64 bits on every platform (-m32) */
 
 static unsigned
 rnd(unsigned n)
 {
-	rng_state = rng_state * 6364136223846793005UL + 1442695040888963407UL;
+	rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
 	return (unsigned) ((rng_state >> 33) % n);
 }
 
@@ -1306,7 +1306,7 @@ test_random(void)
 
 	for (iter = 0; iter < 3000; iter++)
 	{
-		unsigned long seed = rng_state;
+		unsigned long long seed = rng_state;
 		int			lines = 1 + (int) rnd(60);
 		bool		final = rnd(2);
 		size_t		la,
