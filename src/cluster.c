@@ -226,7 +226,7 @@ cluster_resolve_args(ClusterBuild *b, FunctionCallInfo fcinfo)
 		else
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown representative rule \"%s\"", r),
+					 errmsg("unknown representative rule \"%s\"", NeardupEchoPrefix(r)),
 					 errhint("Use 'first' (the smallest key) or 'longest' (the most tokens).")));
 	}
 	b->mem_limit = (Size) maintenance_work_mem * 1024;
