@@ -1,7 +1,7 @@
 -- Properties and errors of duplicate_clusters(), and the "search with
 -- duplicates collapsed" pattern of doc/cluster.md.
 BEGIN;
-SELECT plan(29);
+SELECT plan(30);
 
 SELECT has_function('duplicate_clusters', ARRAY['regclass', 'name', 'name', 'real', 'real', 'text']);
 SELECT volatility_is('duplicate_clusters', ARRAY['regclass', 'name', 'name', 'real', 'real', 'text'], 'stable');
@@ -85,6 +85,15 @@ SELECT is((SELECT count(*) FROM duplicate_clusters('arts', 'id', 'fp', 0.5, NULL
             WHERE (fingerprint_info(a.fp)).token_count > (fingerprint_info(rep.fp)).token_count
                OR ((fingerprint_info(a.fp)).token_count = (fingerprint_info(rep.fp)).token_count AND a.id < rep.id)),
           0::bigint, '''longest'': most tokens, then smallest key');
+
+CREATE TEMP TABLE lens (id int PRIMARY KEY, fp fingerprint);
+INSERT INTO lens VALUES
+  (1, fingerprint(text 'the harbour authority on tuesday approved a plan to deepen the northern shipping channel by two metres a project it says will take three years')),
+  (2, fingerprint(text 'the harbour authority on tuesday approved a plan to deepen the northern shipping channel by two metres a project it says will take three years and cost more than the port expected')),
+  (3, fingerprint(text 'the harbour authority on tuesday approved a plan to deepen the northern shipping channel by two metres a project it says will take three years and cost more'));
+SELECT results_eq($$SELECT key, cluster_id FROM duplicate_clusters('lens', 'id', 'fp', 0.5, NULL, 'longest') ORDER BY key$$,
+                  $$VALUES (1::bigint, 2::bigint), (2, 2), (3, 2)$$,
+                  '''longest'': the copy with the most tokens represents the cluster, not the lowest key');
 
 -- Names that need quoting, and injection attempts.
 CREATE TEMP TABLE "My Articles" ("select" bigint PRIMARY KEY, "fp"" FROM pg_class; --" fingerprint);

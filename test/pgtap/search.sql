@@ -132,9 +132,12 @@ CREATE TEMP TABLE expect AS SELECT * FROM pg_temp.brute('harbour', 20);
 CREATE SCHEMA evil;
 CREATE FUNCTION evil.ts_rank(tsvector, tsquery) RETURNS real LANGUAGE sql AS 'SELECT 1000::real';
 CREATE FUNCTION evil.array_position(text[], text) RETURNS integer LANGUAGE sql AS 'SELECT 1';
-SET LOCAL search_path = evil, pg_catalog, public, pg_temp;
+-- (the extension's schema after evil and pg_catalog, wherever it is installed)
+SELECT set_config('search_path', 'evil, pg_catalog, ' ||
+	(SELECT quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+	  WHERE e.extname = 'neardup') || ', public, pg_temp', true) IS NOT NULL AS hostile_path \gset
 SELECT results_eq(
-	$$SELECT story, key, title, rank, hits, keys FROM public.search_stories('arts', 'harbour', 20, cluster_column => 'cl')$$,
+	$$SELECT story, key, title, rank, hits, keys FROM search_stories('arts', 'harbour', 20, cluster_column => 'cl')$$,
 	$$SELECT * FROM expect$$,
 	'a hostile search_path changes nothing');
 RESET search_path;

@@ -17,7 +17,7 @@ fi
 rm -f "$probe"
 log=$(mktemp "${TMPDIR:-/tmp}/m32log.XXXXXX")
 trap 'rm -f "$log"' EXIT
-make -s check CC="gcc -m32 -DXXH_INLINE_ALL=" LDLIBS= BINDIR=bin/m32 >"$log" 2>&1
+make -s check CC="gcc -m32 -DXXH_INLINE_ALL=" LDLIBS=-lm BINDIR=bin/m32 >"$log" 2>&1
 rc=$?
 cat "$log"
 read -r p f < <(sed -n 's/^# \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$log" | awk '{p += $1; f += $2} END {print p + 0, f + 0}')
