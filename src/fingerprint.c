@@ -125,32 +125,14 @@ fingerprint_recv(PG_FUNCTION_ARGS)
 	Fingerprint *fp = (Fingerprint *) palloc0(ND_FP_SIZE);
 	char		detail[ND_FP_DETAIL_LEN];
 
-	if (buf->len - buf->cursor != ND_FP_SIZE)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary fingerprint"),
-				 errdetail("Expected %d bytes, got %d.", ND_FP_SIZE,
-						   buf->len - buf->cursor)));
-	fp->version = (uint8) pq_getmsgint(buf, 1);
-	fp->shingle_size = (uint8) pq_getmsgint(buf, 1);
-	fp->nslots = (uint16) pq_getmsgint(buf, 2);
-	fp->reserved = (uint32) pq_getmsgint(buf, 4);
-	fp->sketch.ntokens = (uint32) pq_getmsgint(buf, 4);
-	fp->sketch.nshingles = (uint32) pq_getmsgint(buf, 4);
-	fp->sketch.exact_hash = (uint64) pq_getmsgint64(buf);
-	if (fp->nslots != ND_SKETCH_SLOTS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary fingerprint"),
-				 errdetail("Slot count %d is not supported; this build uses %d.",
-						   fp->nslots, ND_SKETCH_SLOTS)));
-	for (int i = 0; i < ND_SKETCH_SLOTS; i++)
-		fp->sketch.slots[i] = (uint16) pq_getmsgint(buf, 2);
-	if (!nd_fp_check(fp, detail, sizeof(detail)))
+	/* the byte layout and its validation: src/core/fpio.c (fuzz_fprecv) */
+	if (!nd_fp_decode((const unsigned char *) buf->data + buf->cursor,
+					  (size_t) (buf->len - buf->cursor), fp, detail, sizeof(detail)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary fingerprint"),
 				 errdetail("%s", detail)));
+	buf->cursor = buf->len;
 	PG_RETURN_FINGERPRINT_P(fp);
 }
 
@@ -159,17 +141,11 @@ fingerprint_send(PG_FUNCTION_ARGS)
 {
 	Fingerprint *fp = PG_GETARG_FINGERPRINT_P(0);
 	StringInfoData buf;
+	unsigned char wire[ND_FP_WIRE_SIZE];
 
+	nd_fp_encode(fp, wire);
 	pq_begintypsend(&buf);
-	pq_sendint8(&buf, fp->version);
-	pq_sendint8(&buf, fp->shingle_size);
-	pq_sendint16(&buf, fp->nslots);
-	pq_sendint32(&buf, fp->reserved);
-	pq_sendint32(&buf, fp->sketch.ntokens);
-	pq_sendint32(&buf, fp->sketch.nshingles);
-	pq_sendint64(&buf, fp->sketch.exact_hash);
-	for (int i = 0; i < ND_SKETCH_SLOTS; i++)
-		pq_sendint16(&buf, fp->sketch.slots[i]);
+	pq_sendbytes(&buf, (const char *) wire, ND_FP_WIRE_SIZE);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 

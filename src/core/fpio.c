@@ -266,3 +266,60 @@ nd_fp_format(const NdFingerprint *fp, char *buf)
 	buf[len] = '\0';
 	return len;
 }
+
+/* ---------- binary form ---------- */
+
+static uint64_t
+get_be(const unsigned char **p, int n)
+{
+	uint64_t	v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = (v << 8) | *(*p)++;
+	return v;
+}
+
+static void
+put_be(unsigned char **p, uint64_t v, int n)
+{
+	for (int i = n - 1; i >= 0; i--)
+		*(*p)++ = (unsigned char) (v >> (8 * i));
+}
+
+bool
+nd_fp_decode(const unsigned char *b, size_t len, NdFingerprint *out,
+			 char *detail, size_t detail_len)
+{
+	const unsigned char *p = b;
+
+	memset(out, 0, sizeof(*out));
+	if (len != ND_FP_WIRE_SIZE)
+		return fail(detail, detail_len, "Expected %d bytes, got %zu.",
+					(int) ND_FP_WIRE_SIZE, len);
+	out->version = (uint8_t) get_be(&p, 1);
+	out->shingle_size = (uint8_t) get_be(&p, 1);
+	out->nslots = (uint16_t) get_be(&p, 2);
+	out->reserved = (uint32_t) get_be(&p, 4);
+	out->sketch.ntokens = (uint32_t) get_be(&p, 4);
+	out->sketch.nshingles = (uint32_t) get_be(&p, 4);
+	out->sketch.exact_hash = get_be(&p, 8);
+	for (int i = 0; i < ND_SKETCH_SLOTS; i++)
+		out->sketch.slots[i] = (uint16_t) get_be(&p, 2);
+	return nd_fp_check(out, detail, detail_len);
+}
+
+void
+nd_fp_encode(const NdFingerprint *fp, unsigned char out[ND_FP_WIRE_SIZE])
+{
+	unsigned char *p = out;
+
+	put_be(&p, fp->version, 1);
+	put_be(&p, fp->shingle_size, 1);
+	put_be(&p, fp->nslots, 2);
+	put_be(&p, fp->reserved, 4);
+	put_be(&p, fp->sketch.ntokens, 4);
+	put_be(&p, fp->sketch.nshingles, 4);
+	put_be(&p, fp->sketch.exact_hash, 8);
+	for (int i = 0; i < ND_SKETCH_SLOTS; i++)
+		put_be(&p, fp->sketch.slots[i], 2);
+}

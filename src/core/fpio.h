@@ -96,4 +96,19 @@ extern size_t nd_fp_format(const NdFingerprint *fp, char *buf);
 extern bool nd_fp_check(const NdFingerprint *fp, char *detail,
 						size_t detail_len);
 
+/*
+ * The binary (send/recv) form: every field in network byte order, in
+ * struct order (version, shingle size, slot count, reserved, tokens,
+ * shingles, exact hash, then the slots), ND_FP_WIRE_SIZE bytes.
+ * nd_fp_decode reads exactly that many bytes (len must equal it) and
+ * validates the result with nd_fp_check; false with a sentence in detail
+ * otherwise.  nd_fp_encode writes the same form.
+ */
+#define ND_FP_WIRE_SIZE (24 + 2 * ND_SKETCH_SLOTS)
+
+extern bool nd_fp_decode(const unsigned char *b, size_t len,
+						 NdFingerprint *out, char *detail, size_t detail_len);
+extern void nd_fp_encode(const NdFingerprint *fp,
+						 unsigned char out[ND_FP_WIRE_SIZE]);
+
 #endif							/* NEARDUP_FPIO_H */

@@ -531,6 +531,31 @@ test_truncation(void)
 	CHECK(wrong == 0, "truncation: every prefix rejected, the whole text accepted");
 }
 
+/* The binary form: network byte order, canonical, validated. */
+static void
+test_wire(void)
+{
+	const char *t = "the harbour authority approved a plan to deepen the channel";
+	NdFingerprint fp = fp_of(t, strlen(t), 3),
+				back;
+	unsigned char w[ND_FP_WIRE_SIZE];
+	char		detail[ND_FP_DETAIL_LEN];
+
+	nd_fp_encode(&fp, w);
+	CHECK(w[0] == ND_FP_VERSION && w[1] == 3 && w[2] == 1 && w[3] == 0,
+		  "wire: version, shingle size, slot count 256 big-endian");
+	CHECK(w[16] == (unsigned char) (fp.sketch.exact_hash >> 56) &&
+		  w[23] == (unsigned char) fp.sketch.exact_hash,
+		  "wire: exact hash big-endian at bytes 16..23");
+	CHECK(nd_fp_decode(w, sizeof(w), &back, detail, sizeof(detail)) &&
+		  memcmp(&fp, &back, sizeof(fp)) == 0, "wire: decode(encode(fp)) == fp");
+	CHECK(!nd_fp_decode(w, sizeof(w) - 1, &back, detail, sizeof(detail)) &&
+		  strstr(detail, "Expected 536 bytes, got 535.") != NULL, "wire: a short message is rejected");
+	w[2] = 0;
+	CHECK(!nd_fp_decode(w, sizeof(w), &back, detail, sizeof(detail)) &&
+		  strstr(detail, "Slot count") != NULL, "wire: a wrong slot count is rejected");
+}
+
 int
 main(void)
 {
@@ -544,5 +569,6 @@ main(void)
 	test_boundaries();
 	test_whitespace_and_case();
 	test_truncation();
+	test_wire();
 	return unit_done();
 }
