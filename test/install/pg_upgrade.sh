@@ -12,7 +12,13 @@
 source "$(dirname "$0")/../../tools/lib.sh"
 set +e
 source "$(dirname "$0")/lib.sh"
+# The clusters live under the build tree, or, when the postgres user cannot
+# reach it (a clone under /root, as CI may make), in a private directory
+# under /tmp (as tools/lib.sh does for the main cluster).
 base="$ND_BUILD/pg-upgrade"
+if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$ND_BUILD" 2>/dev/null; then
+	base=$(mktemp -d /tmp/neardup-pg-upgrade.XXXXXX)
+fi
 sock="$base/sock"
 port_old=$((ND_PGPORT + 2)); port_new=$((ND_PGPORT + 3))
 stop_all() {
@@ -23,7 +29,7 @@ stop_all() {
 }
 stop_all; rm -rf "$base"; mkdir -p "$sock"
 [ "$(id -u)" -eq 0 ] && chown -R postgres: "$base"
-trap 'stop_all' EXIT
+trap 'stop_all; case "$base" in /tmp/neardup-pg-upgrade.*) rm -rf "$base" ;; esac' EXIT
 start() {	# start DIR PORT
 	nd_as_owner "$ND_PGBIN/pg_ctl" -D "$base/$1" -l "$base/$1.log" -w -t 60 \
 		-o "-p $2 -k $sock -c listen_addresses='' -c fsync=off" start >/dev/null
