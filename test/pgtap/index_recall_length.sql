@@ -8,18 +8,11 @@
 BEGIN;
 SELECT plan(5);
 
-CREATE FUNCTION pg_temp.words(seed int, nwords int, edit int) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-	SELECT string_agg(CASE WHEN edit > 0 AND k % edit = 0
-				THEN 'x' || abs(hashint4(seed * 7919 + k)) % 100000
-				ELSE 'w' || abs(hashint4(seed * 100003 + k)) % 5000 END,
-			' ' ORDER BY k)
-	  FROM generate_series(1, nwords) k
-$$;
+\i test/sql/docs.sql
 CREATE TEMP TABLE mid (id int PRIMARY KEY, partner int, fp fingerprint);
-INSERT INTO mid SELECT g, 10000 + g, fingerprint(pg_temp.words(g, 140, 0))
+INSERT INTO mid SELECT g, 10000 + g, fingerprint(pg_temp.doc(g, 140, 0))
   FROM generate_series(1, 150) g;
-INSERT INTO mid SELECT 10000 + g, g, fingerprint(pg_temp.words(g, 140, 4 + g % 9))
+INSERT INTO mid SELECT 10000 + g, g, fingerprint(pg_temp.doc(g, 140, 4 + g % 9))
   FROM generate_series(1, 150) g;
 ANALYZE mid;
 
