@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# test/install/upgrade.sh -- ALTER EXTENSION neardup UPDATE from 0.1.0 in
-# place, in schema public and in another schema.
+# test/install/upgrade.sh -- ALTER EXTENSION neardup UPDATE in place from
+# every earlier version, in schema public and in another schema.
 #
 # Installs 0.1.0 from its own script, fills tables with fingerprints and
 # every kind of index on them (GIN default and with opclass options, GiST,
@@ -13,13 +13,14 @@
 #     scan's; exactly it for the exact operators), or reported by name by
 #     the update with the hint REINDEX INDEX <name> and marked invalid, and
 #     after that REINDEX its answers are right again;
-#   - the updated extension holds the same objects as a fresh 0.2.0 install.
+#   - the updated extension holds the same objects as a fresh install of
+#     the default version.
+# It does so from 0.1.0 (in public and in another schema) and from 0.2.0.
 # A self-check drives the "reported and invalid" path with a fake report,
 # so neither path is dead code.  Prints TAP, last line
 # "install-upgrade: N passed, M failed".
 source "$(dirname "$0")/lib.sh"
 
-from=0.1.0
 to=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "$root/neardup.control")
 
 # The test's helpers, in schema t of the database (not part of neardup).
@@ -210,9 +211,10 @@ check_indexes() {
 work=$(mktemp -d "${TMPDIR:-/tmp}/neardup-upgrade.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-for schema in public '"Nd Ext"'; do
+for case in "0.1.0 public" '0.1.0 "Nd Ext"' "0.2.0 public"; do
+	from=${case%% *}; schema=${case#* }
 	db=neardup_inst_up; fresh=neardup_inst_fresh
-	label="schema $schema"
+	label="$from, schema $schema"
 	newdb $db; newdb $fresh
 	if [ "$schema" != public ]; then
 		# $schema before public: 0.1.0 left shell operators in public that
@@ -226,7 +228,7 @@ for schema in public '"Nd Ext"'; do
 	fill $db >/dev/null 2>"$work/err"; ok $? "$label: tables, GIN/GiST/btree/hash indexes and clusters made under $from" "$(cat "$work/err")"
 	q $db "SELECT t.record('before')" >/dev/null 2>"$work/err"; ok $? "$label: index and sequential answers recorded under $from" "$(cat "$work/err")"
 	nbroken=$(q $db "SELECT count(*) FROM t.broken")
-	if [ "$schema" = public ]; then
+	if [ "$schema" = public ] || [ "$from" != 0.1.0 ]; then
 		is "$nbroken" 0 "$label: every query works under $from"
 	else
 		ok $([ "$nbroken" -gt 0 ]; echo $?) "$label: $nbroken queries fail under $from in this schema (defect 1: $(q $db "SELECT min(err) FROM t.broken"))"
