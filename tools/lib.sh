@@ -19,9 +19,14 @@ if [ -z "${PG_CONFIG:-}" ]; then
 fi
 export PG_CONFIG
 
-ND_PACKAGES="make gcc gcc-multilib pkg-config clang-14 libclang-rt-14-dev locales python3 python3-psycopg2 chromium postgresql-15 postgresql-server-dev-15 libxxhash-dev postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl postgresql-15-rum"
+ND_PACKAGES="make gcc gcc-multilib pkg-config clang-14 libclang-rt-14-dev locales python3 python3-psycopg python3-psycopg2 chromium postgresql-15 postgresql-server-dev-15 libxxhash-dev postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl postgresql-15-rum"
 
-nd_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+# nd_log: a step heading on stderr, in bold only when stderr is a terminal
+# (no escape codes in piped or redirected logs; NO_COLOR turns it off too).
+nd_log() {
+	if [ -t 2 ] && [ -z "${NO_COLOR:-}" ]; then printf '\033[1m==> %s\033[0m\n' "$*" >&2
+	else printf '==> %s\n' "$*" >&2; fi
+}
 nd_die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # Installs the Debian packages that are missing (as root), or says which are
@@ -105,6 +110,12 @@ nd_prepare_base() {
 	fi
 	ND_PGDATA="$ND_PGBASE/data"
 	ND_PGSOCK="$ND_PGBASE/sock"
+}
+
+# True when the throwaway cluster of this checkout is running.
+nd_pg_running() {
+	nd_prepare_base
+	[ -s "$ND_PGDATA/PG_VERSION" ] && nd_as_owner "$ND_PGBIN/pg_ctl" -D "$ND_PGDATA" status >/dev/null 2>&1
 }
 
 # Client environment pointing at the throwaway cluster.

@@ -91,7 +91,7 @@ is "$(calls)" none "...calling none of $role's functions"
 
 export PGDATABASE=$db
 for path in "evil, public" "evil, pg_catalog, public"; do
-	q $db "TRUNCATE evil.calls; DROP TABLE IF EXISTS articles, articles_files CASCADE" >/dev/null
+	q $db "SET client_min_messages = warning; TRUNCATE evil.calls; DROP TABLE IF EXISTS articles, articles_files CASCADE" >/dev/null
 	out=$(PGOPTIONS="-c search_path=$(sed 's/ //g' <<<"$path")" "$root/tools/neardup-load" -q -d $db -t public.articles "$root/samples" 2>&1); ok $? "tools/neardup-load with search_path = $path" "$out"
 	is "$(q $db "SELECT count(*) FROM public.articles WHERE fp IS DISTINCT FROM public.fingerprint(body)")|$(q $db "SELECT count(*) > 0 FROM public.articles")" "0|t" "...loads into public.articles with neardup's fingerprint(body)"
 	is "$(calls)" none "...calling none of $role's functions"
