@@ -91,6 +91,10 @@ while IFS=$'\t' read -r line isfresh heading; do
 	single=(-1); grep -qiE 'CONCURRENTLY|^\s*VACUUM' "$f" && single=()
 	out=$(psql -X -q -v ON_ERROR_STOP=1 "${single[@]}" -d "$target" -f "$f" 2>&1 >/dev/null); rc=$?
 	if [ $rc -ne 0 ]; then
+		# psql's "psql:FILE:N:" as the README's line
+		out=$(awk -v f="psql:$f:" -v l="$line" '{ i = index($0, f)
+			if (i) { rest = substr($0, i + length(f)); n = rest + 0; sub(/^[0-9]+:/, "", rest)
+			         $0 = substr($0, 1, i - 1) "README.md:" (l + n) ":" rest } print }' <<<"$out")
 		ok $rc "$what" "$(printf '%s\n--- the block:\n%s' "$out" "$(head -12 "$f")")"
 	else
 		ok 0 "$what"
