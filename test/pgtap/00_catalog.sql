@@ -12,7 +12,7 @@ SELECT is_strict('split_articles', ARRAY['text']);
 -- boilerplate_passages, duplicate_clusters, search_stories and similar_stories, which read
 -- tables (RESTRICTED).
 SELECT is(
-	(SELECT array_agg(p.oid::regprocedure::text ORDER BY 1)
+	(SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text)
 	   FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
 	  WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'neardup')
 	    AND d.deptype = 'e' AND p.proparallel <> 's'),
