@@ -28,8 +28,11 @@ Writes into DIR (see bench/README.md for the design):
 write-up of the base: new text around 2-4 quoted passages of 15-40 words of
 it) and boilerplate repeated across unrelated articles: each article ends,
 independently, with one of n/400 author bios (p 0.35), one of n/5000 footers
-(p 0.25) and one of n/5000 disclaimers (p 0.1).  Without --stories the
-output is byte for byte what it was.
+(p 0.25) and one of n/5000 disclaimers (p 0.1); and the fresh text of every
+article has about 30 % of its words replaced by pool words, so unrelated
+articles share exact passages only through that boilerplate (the pool's
+sentences recur in about n/10,000 articles each otherwise).  Without
+--stories the output is byte for byte what it was.
 
 The output depends only on (pool, N, seed): each family is generated from its
 own random.Random seeded with "seed:family", so --jobs does not change a byte.
@@ -48,6 +51,7 @@ POOL = None          # set before workers fork
 NAMES = None
 SEED = 0
 STORIES = None       # --stories: the boilerplate texts by kind, else None
+WORDS = None         # --stories: the pool's distinct words
 
 KINDS = [            # variant kinds and their weights
     ("exact", 12), ("boilerplate", 14), ("typos", 14), ("sentence_edit", 14),
@@ -100,11 +104,20 @@ class Gen:
             i = r.randrange(len(sents))
             for s in sents[i:i + r.randint(2, 8)]:
                 s = self.mutate(s)
+                if STORIES:
+                    s = self.perturb(s)
                 out.append(s)
                 n += len(s.split())
                 if n >= nwords:
                     break
         return out
+
+    def perturb(self, s):
+        """--stories: about 30 % of the words replaced by pool words, so that
+        unrelated articles rarely share an exact 8-word run (the pool's
+        sentences would otherwise recur in about n/10,000 articles each)."""
+        r = self.r
+        return " ".join(r.choice(WORDS) if r.random() < 0.3 else w for w in s.split(" "))
 
     def paragraphs(self, nwords):
         r = self.r
@@ -522,7 +535,7 @@ class DumpWriter:
 
 
 def main():
-    global POOL, NAMES, SEED, STORIES
+    global POOL, NAMES, SEED, STORIES, WORDS
     ap = argparse.ArgumentParser()
     ap.add_argument("--pool", required=True)
     ap.add_argument("--n", type=int, required=True)
@@ -538,6 +551,7 @@ def main():
     pool = json.loads(raw)
     POOL, NAMES, SEED = pool["docs"], pool["names"], a.seed
     if a.stories:
+        WORDS = sorted({w for d in POOL for x in d["sents"] for w in x.split(" ") if w})
         STORIES = boilerplate_texts(a.n, a.seed)
     os.makedirs(a.out, exist_ok=True)
     fams = plan(a.n, a.seed)
