@@ -74,6 +74,7 @@ PG_FUNCTION_INFO_V1(boilerplate_passages);
  * then allocates its scratch through plinks_alloc, held to the same limit.
  */
 #define PH_ROW_BYTES (2 * (sizeof(int64 *) + sizeof(uint32)) + 4 + 24 + 16)
+#define PLINKS_MAX_PART ((size_t) 8 * 1024 * 1024)
 
 /* One row as read: its key and where its sketch went. */
 typedef struct KeyRow
@@ -656,8 +657,14 @@ cluster_passages(ClusterBuild *b, NdUnionFind *uf, NdBoilerFn boiler,
 	size_t		part;
 	int			rc;
 
-	/* a quarter of what is left for one partition's 16-byte entries */
+	/*
+	 * A quarter of what is left for one partition's 16-byte entries, at
+	 * most 8M of them (128 MB): a partition is sorted with qsort, which
+	 * cannot be interrupted, in about a second at that size.
+	 */
 	part = left > 0 ? (size_t) (left / 4 / 16) : 0;
+	if (part > PLINKS_MAX_PART)
+		part = PLINKS_MAX_PART;
 	if (part < 65536)
 		part = 65536;
 	b->prule.boiler_min = nd_plinks_boiler_min((uint32) b->boiler_rows,

@@ -235,9 +235,16 @@ nd_plinks_run(const int64_t *const *ph, const uint32_t *nph, size_t n,
 			tick(tick_arg);
 		/* count, then gather this partition's entries */
 		for (i = 0; i < n; i++)
+		{
 			for (uint32_t k = 0; k < nph[i]; k++)
 				if (nparts == 1 || part_of(ph[i][k], nparts) == p)
 					m++;
+			if (tick && ++since >= TICK_ENTRIES)
+			{
+				tick(tick_arg);
+				since = 0;
+			}
+		}
 		if (m > cap)
 		{
 			if (ent)
