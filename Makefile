@@ -15,6 +15,7 @@ OBJS = \
 	src/core/dump.o \
 	src/core/fpio.o \
 	src/core/passage.o \
+	src/core/plinks.o \
 	src/core/radix.o \
 	src/core/sketch.o \
 	src/core/text.o \

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench/corpus/generate.py -- deterministic benchmark corpus generator.
 
-    generate.py --pool POOL --n N [--seed S] --out DIR [--jobs J] [--dump-mb MB] [--no-dumps]
+    generate.py --pool POOL --n N [--seed S] --out DIR [--jobs J] [--dump-mb MB] [--no-dumps] [--stories]
 
 Writes into DIR (see bench/README.md for the design):
   articles.tsv   COPY text format, columns
@@ -21,6 +21,18 @@ Writes into DIR (see bench/README.md for the design):
                  subtitle, byline, dateline (COPY text; title and body as in
                  articles.tsv, the body's first line after the dateline if any)
   meta.json      parameters, counts per kind, length statistics
+  boilerplate.tsv  (--stories) id, kind, articles, text: every boilerplate text
+                 (author bio, footer, disclaimer) and how many articles end with it
+
+--stories (issue 14) adds the variant kind "other_outlet" (another outlet's
+write-up of the base: new text around 2-4 quoted passages of 15-40 words of
+it) and boilerplate repeated across unrelated articles: each article ends,
+independently, with one of n/400 author bios (p 0.35), one of n/5000 footers
+(p 0.25) and one of n/5000 disclaimers (p 0.1); and the fresh text of every
+article has about 30 % of its words replaced by pool words, so unrelated
+articles share exact passages only through that boilerplate (the pool's
+sentences recur in about n/10,000 articles each otherwise).  Without
+--stories the output is byte for byte what it was.
 
 The output depends only on (pool, N, seed): each family is generated from its
 own random.Random seeded with "seed:family", so --jobs does not change a byte.
@@ -38,12 +50,15 @@ import sys
 POOL = None          # set before workers fork
 NAMES = None
 SEED = 0
+STORIES = None       # --stories: the boilerplate texts by kind, else None
+WORDS = None         # --stories: the pool's distinct words
 
 KINDS = [            # variant kinds and their weights
     ("exact", 12), ("boilerplate", 14), ("typos", 14), ("sentence_edit", 14),
     ("reorder", 10), ("quote_case", 10), ("partial", 12), ("quotes_only", 7),
     ("mixed", 7),
 ]
+KINDS_STORIES = KINDS + [("other_outlet", 16)]
 FAMILY_SIZES = [1, 1, 1, 1, 2, 2, 3, 4, 5]   # number of variants of a base that has any
 P_FAMILY = 0.3                               # share of bases that get variants
 QUERY_COUNT = 250
@@ -89,11 +104,20 @@ class Gen:
             i = r.randrange(len(sents))
             for s in sents[i:i + r.randint(2, 8)]:
                 s = self.mutate(s)
+                if STORIES:
+                    s = self.perturb(s)
                 out.append(s)
                 n += len(s.split())
                 if n >= nwords:
                     break
         return out
+
+    def perturb(self, s):
+        """--stories: about 30 % of the words replaced by pool words, so that
+        unrelated articles rarely share an exact 8-word run (the pool's
+        sentences would otherwise recur in about n/10,000 articles each)."""
+        r = self.r
+        return " ".join(r.choice(WORDS) if r.random() < 0.3 else w for w in s.split(" "))
 
     def paragraphs(self, nwords):
         r = self.r
@@ -254,6 +278,63 @@ def v_quotes_only(g, pars):
     return new
 
 
+def v_other_outlet(g, pars):
+    """Another outlet's write-up: new text around 2-4 quoted passages of 15-40 words."""
+    r = g.r
+    words = body_of(pars).split()
+    nq = r.randint(2, 4)
+    if len(words) < nq * 45:
+        nq = max(1, len(words) // 45)
+    quotes, seg = [], len(words) // nq
+    for i in range(nq):     # one passage from each nq-th of the base, in order
+        k = r.randint(15, 40)
+        lo = i * seg
+        start = lo + r.randrange(max(1, seg - k))
+        quotes.append(" ".join(words[start:start + k]).replace('"', ""))
+    new = g.paragraphs(r.randint(150, 450))
+    for q in quotes:
+        line = '"%s," %s %s.' % (q.rstrip(",.;:"), g.name(), r.choice(["told reporters", "said", "said in a statement", "wrote"]))
+        new.insert(r.randrange(len(new) + 1), [line])
+    return new
+
+
+ROLES = ["senior correspondent", "staff writer", "columnist", "reporter", "contributing editor", "news editor"]
+BEATS = ["politics", "business", "science", "sport", "culture", "technology", "the region", "health", "energy"]
+PAPERS = ["the Daily Courier", "the Evening Post", "the Northern Herald", "the Coast Times", "the Capital Ledger"]
+
+
+def boilerplate_texts(n, seed):
+    """The boilerplate of a --stories corpus: {kind: [text, ...]}, from the seed only."""
+    r = random.Random("boilerplate:%d" % seed)
+    g = Gen(r)
+    bios, footers, discl = [], [], []
+    for _ in range(max(20, n // 400)):
+        bios.append("%s is a %s who covers %s for %s. %s" % (
+            g.name(), r.choice(ROLES), r.choice(BEATS), r.choice(PAPERS), g.short_sentence(30)))
+    for i in range(max(5, n // 5000)):
+        paper = r.choice(PAPERS)
+        footers.append("Copyright %d %s. All rights reserved. This material may not be published, broadcast, "
+                       "rewritten or redistributed without the written permission of %s (%s)." % (
+                           r.randint(1990, 2026), paper[4:], paper[4:], g.name()))
+    for i in range(max(5, n // 5000)):
+        discl.append("The views expressed in this %s are those of the author and do not necessarily reflect "
+                     "the editorial position of %s. %s" % (r.choice(["article", "column", "piece", "commentary"]),
+                                                           r.choice(PAPERS), g.short_sentence(25)))
+    return {"bio": bios, "footer": footers, "disclaimer": discl}
+
+
+def add_boilerplate(art):
+    """--stories: the article's boilerplate paragraphs, from its own stream; returns [(kind, index)]."""
+    r = random.Random("boiler:%d:%d" % (SEED, art["id"]))
+    got = []
+    for kind, p in (("bio", 0.35), ("footer", 0.25), ("disclaimer", 0.1)):
+        if r.random() < p:
+            i = r.randrange(len(STORIES[kind]))
+            art["pars"].append([STORIES[kind][i]])
+            got.append((kind, i))
+    art["boiler"] = got
+
+
 def make_family(fam):
     """fam = (family number, [slot ids], [article ids]) -> list of article dicts."""
     fno, ids = fam
@@ -264,7 +345,8 @@ def make_family(fam):
     out = [base]
     titles = [g.title() for _ in range(3)]
     for vid in ids[1:]:
-        kind = r.choices([k for k, _ in KINDS], [w for _, w in KINDS])[0]
+        kinds = KINDS_STORIES if STORIES else KINDS
+        kind = r.choices([k for k, _ in kinds], [w for _, w in kinds])[0]
         art = {"id": vid, "family": fno, "kind": kind, "base_id": ids[0]}
         bp = base["pars"]
         if kind == "exact":
@@ -281,6 +363,8 @@ def make_family(fam):
             pars = v_quote_case(g, bp)
         elif kind == "partial":
             pars = v_partial(g, bp)
+        elif kind == "other_outlet":
+            pars = v_other_outlet(g, bp)
         elif kind == "quotes_only":
             pars = v_quotes_only(g, bp)
             if pars is None:
@@ -297,6 +381,9 @@ def make_family(fam):
                 art["title"] = base["title"]
         art["pars"] = pars
         out.append(art)
+    if STORIES:
+        for art in out:
+            add_boilerplate(art)
     return out
 
 
@@ -393,7 +480,7 @@ def render_chunk(fams):
             row = "\t".join([str(a["id"]), str(a["family"]), a["kind"], str(a["base_id"])]
                             + [copy_escape(a[f]) for f in ("title", "caption", "subtitle", "byline")]
                             + [copy_escape(body)]) + "\n"
-            rows.append((a["id"], a["family"], a["kind"], len(body.split()), row,
+            rows.append((a["id"], a["family"], a["kind"], len(body.split()), row, a.get("boiler", []),
                          tt_dump(a, body), plain_dump(a, body), plainx_dump(a, a["pars"], a["id"])))
     return rows
 
@@ -448,7 +535,7 @@ class DumpWriter:
 
 
 def main():
-    global POOL, NAMES, SEED
+    global POOL, NAMES, SEED, STORIES, WORDS
     ap = argparse.ArgumentParser()
     ap.add_argument("--pool", required=True)
     ap.add_argument("--n", type=int, required=True)
@@ -457,11 +544,15 @@ def main():
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--dump-mb", type=int, default=64)
     ap.add_argument("--no-dumps", action="store_true")
+    ap.add_argument("--stories", action="store_true")
     a = ap.parse_args()
     with open(a.pool, "rb") as f:
         raw = f.read()
     pool = json.loads(raw)
     POOL, NAMES, SEED = pool["docs"], pool["names"], a.seed
+    if a.stories:
+        WORDS = sorted({w for d in POOL for x in d["sents"] for w in x.split(" ") if w})
+        STORIES = boilerplate_texts(a.n, a.seed)
     os.makedirs(a.out, exist_ok=True)
     fams = plan(a.n, a.seed)
 
@@ -480,13 +571,16 @@ def main():
     pl = None if a.no_dumps else DumpWriter(ddir, "plain", a.dump_mb)
     px = None if a.no_dumps else DumpWriter(ddir, "plainx", a.dump_mb)
     variants = None if a.no_dumps else open(os.path.join(ddir, "variants.tsv"), "w", encoding="utf-8")
+    boiler_count = {}                 # (kind, index) -> articles (--stories)
     members = []                      # (family size > 1) article ids, for queries
     singles = []
 
     def consume(rows):
         byfam = {}
-        for aid, fno, kind, nw, row, ttd, pld, (var, pxd, psub, pby, pdl) in rows:
+        for aid, fno, kind, nw, row, boiler, ttd, pld, (var, pxd, psub, pby, pdl) in rows:
             fa.write(row)
+            for b in boiler:
+                boiler_count[b] = boiler_count.get(b, 0) + 1
             counts[kind] = counts.get(kind, 0) + 1
             lengths.append(nw)
             byfam.setdefault(fno, []).append((aid, kind))
@@ -542,6 +636,14 @@ def main():
                   "mean": round(sum(lengths) / len(lengths), 1)},
         "dumps": None if a.no_dumps else {"tt_files": tt.fileno, "plain_files": pl.fileno, "mb_per_file": a.dump_mb},
     }
+    if STORIES:
+        meta["stories"] = {k: len(v) for k, v in STORIES.items()}
+        with open(os.path.join(a.out, "boilerplate.tsv"), "w", encoding="utf-8") as f:
+            bid = 0
+            for kind in ("bio", "footer", "disclaimer"):
+                for i, t in enumerate(STORIES[kind]):
+                    bid += 1
+                    f.write("%d\t%s\t%d\t%s\n" % (bid, kind, boiler_count.get((kind, i), 0), copy_escape(t)))
     with open(os.path.join(a.out, "meta.json"), "w") as f:
         json.dump(meta, f, indent=1, sort_keys=True)
     print("generated %d articles (%d families with variants) into %s; words median %d"

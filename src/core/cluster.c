@@ -417,6 +417,38 @@ nd_cluster_run(const NdSketch *const *sk, size_t n, const NdEdgeRule *rule,
 			   NdUnionFind *uf, void *work, NdClusterStats *stats,
 			   void (*tick) (void *), void *tick_arg)
 {
+	nd_cluster_run_ex(sk, n, rule, uf, work, stats, tick, tick_arg, NULL);
+}
+
+void
+nd_cluster_simcl(NdUnionFind *uf, size_t n, uint32_t *simcl)
+{
+	size_t		i;
+
+	/* simcl[root] = lowest row of the set (rows ascend), then per row */
+	for (i = 0; i < n; i++)
+		simcl[i] = NO_ROW;
+	for (i = 0; i < n; i++)
+	{
+		uint32_t	r = nd_uf_find(uf, (uint32_t) i);
+
+		if (simcl[r] == NO_ROW || simcl[r] > (uint32_t) i)
+			simcl[r] = (uint32_t) i;
+	}
+	for (i = 0; i < n; i++)
+	{
+		uint32_t	r = nd_uf_find(uf, (uint32_t) i);
+
+		if ((uint32_t) i != r)
+			simcl[i] = simcl[r];
+	}
+}
+
+void
+nd_cluster_run_ex(const NdSketch *const *sk, size_t n, const NdEdgeRule *rule,
+				  NdUnionFind *uf, void *work, NdClusterStats *stats,
+				  void (*tick) (void *), void *tick_arg, uint32_t *simcl)
+{
 	uint64_t   *a = (uint64_t *) work;
 	uint64_t   *tmp = a + n;
 	float	   *pscore = (float *) (tmp + n);
@@ -450,6 +482,8 @@ nd_cluster_run(const NdSketch *const *sk, size_t n, const NdEdgeRule *rule,
 	rs.pscore = pscore;
 	rs.pto = pto;
 	band_pass(&rs, n, ND_CLUSTER_BANDS, a, tmp, tick, tick_arg);
+	if (simcl)
+		nd_cluster_simcl(uf, n, simcl);
 
 	/* containment: every row's best container, then one link a component */
 	if (rule->use_containment)

@@ -135,6 +135,19 @@ extern void nd_cluster_run(const NdSketch *const *sk, size_t n,
 						   void *work, NdClusterStats *stats,
 						   void (*tick) (void *), void *tick_arg);
 
+/*
+ * nd_cluster_run, and when simcl is not NULL, simcl[i] = the lowest row of
+ * i's similarity cluster (the components before containment links).
+ */
+extern void nd_cluster_run_ex(const NdSketch *const *sk, size_t n,
+							  const NdEdgeRule *rule, NdUnionFind *uf,
+							  void *work, NdClusterStats *stats,
+							  void (*tick) (void *), void *tick_arg,
+							  uint32_t *simcl);
+
+/* simcl[i] = the lowest row of i's set in uf (n rows). */
+extern void nd_cluster_simcl(NdUnionFind *uf, size_t n, uint32_t *simcl);
+
 /* How a cluster's representative is chosen. */
 typedef enum NdRepRule
 {

@@ -3,9 +3,9 @@
 BEGIN;
 SELECT plan(30);
 
-SELECT has_function('duplicate_clusters', ARRAY['regclass', 'name', 'name', 'real', 'real', 'text']);
-SELECT volatility_is('duplicate_clusters', ARRAY['regclass', 'name', 'name', 'real', 'real', 'text'], 'stable');
-SELECT isnt_strict('duplicate_clusters', ARRAY['regclass', 'name', 'name', 'real', 'real', 'text']);
+SELECT has_function('duplicate_clusters', ARRAY['regclass', 'name', 'name', 'real', 'real', 'text', 'name', 'integer', 'integer', 'real']);
+SELECT volatility_is('duplicate_clusters', ARRAY['regclass', 'name', 'name', 'real', 'real', 'text', 'name', 'integer', 'integer', 'real'], 'stable');
+SELECT isnt_strict('duplicate_clusters', ARRAY['regclass', 'name', 'name', 'real', 'real', 'text', 'name', 'integer', 'integer', 'real']);
 
 -- A generated corpus: 60 stories of 40 to 100 random words, each with 0 to
 -- 3 copies (a word changed every ~25 words), plus a few empty texts.
