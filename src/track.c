@@ -20,12 +20,16 @@
  * Deadlocks.  Keys are taken in ascending order.  Only the first tracked
  * row of a transaction may wait: it holds no tracking lock yet, so its
  * waits follow the global key order.  Every later row of the transaction
- * only tries its keys; if one is busy (a concurrent writer holds it) or
- * the transaction already holds ND_TRACK_MAX_LOCKS keys (bounded lock
- * table use for big COPYs), the caller is told so and records the row as
- * pending, to be re-checked by neardup_settle() after commit.  A
- * transaction that never waits while holding tracking locks cannot be
- * part of a cycle of tracking locks.
+ * only tries its keys.  Every tracked transaction also holds the table
+ * key (relation oid, -3) in share mode, taken first.  When a later row's
+ * key is busy or the transaction reaches ND_TRACK_MAX_LOCKS (bounded lock
+ * table use for big COPYs), it tries the table key in exclusive mode: if
+ * no other tracked writer is running it gets it ("bulk": the rest of the
+ * transaction needs no key locks, nobody can write near duplicates
+ * meanwhile); if not, the caller is told so and records the row as
+ * pending, to be re-checked by neardup_settle() after commit.  Waits
+ * happen only in a transaction's first call (holding nothing but what
+ * it takes in order), so no cycle of tracking locks can form.
  *
  *-------------------------------------------------------------------------
  */
@@ -55,8 +59,19 @@ PG_FUNCTION_INFO_V1(neardup_track_lock_keys);
  */
 #define ND_TRACK_MAX_LOCKS 2000
 
-/* Tracking locks this transaction has acquired (not re-acquired). */
+/* Key of the per-table lock: shared by every tracked writer, exclusive in bulk. */
+#define ND_TRACK_TABLE_KEY (-3)
+
+/*
+ * Per-transaction state: tracking locks acquired (not re-acquired); bulk:
+ * the transaction holds the table key exclusively, so no other tracked
+ * writer runs and its rows need no key locks; degraded: a subtransaction
+ * that held tracking locks was rolled back (they are gone), so every later
+ * row is provisional.
+ */
 static int	track_locks_held = 0;
+static bool track_bulk = false;
+static bool track_degraded = false;
 static bool track_callback_registered = false;
 
 static void
@@ -70,10 +85,20 @@ track_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PARALLEL_ABORT:
 		case XACT_EVENT_PREPARE:
 			track_locks_held = 0;
+			track_bulk = false;
+			track_degraded = false;
 			break;
 		default:
 			break;
 	}
+}
+
+static void
+track_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+					   SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB && track_locks_held > 0)
+		track_degraded = true;
 }
 
 static void
@@ -82,6 +107,7 @@ track_register(void)
 	if (!track_callback_registered)
 	{
 		RegisterXactCallback(track_xact_callback, NULL);
+		RegisterSubXactCallback(track_subxact_callback, NULL);
 		track_callback_registered = true;
 	}
 }
@@ -115,18 +141,24 @@ sort_unique(int32 *keys, int n)
  * Returns false when it was busy (wait false only).
  */
 static bool
-track_acquire(Oid relid, int32 key, bool wait)
+track_acquire_mode(Oid relid, int32 key, LOCKMODE mode, bool wait)
 {
 	LOCKTAG		tag;
 	LockAcquireResult r;
 
 	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) relid, (uint32) key, 2);
-	r = LockAcquire(&tag, ExclusiveLock, false, !wait);
+	r = LockAcquire(&tag, mode, false, !wait);
 	if (r == LOCKACQUIRE_NOT_AVAIL)
 		return false;
 	if (r == LOCKACQUIRE_OK)
 		track_locks_held++;
 	return true;
+}
+
+static bool
+track_acquire(Oid relid, int32 key, bool wait)
+{
+	return track_acquire_mode(relid, key, ExclusiveLock, wait);
 }
 
 /* The sorted, distinct lock keys of fp; returns how many. */
@@ -157,20 +189,35 @@ neardup_track_lock(PG_FUNCTION_ARGS)
 	bool		first;
 
 	track_register();
+	if (track_degraded)
+		PG_RETURN_BOOL(false);
+	if (track_bulk)
+		PG_RETURN_BOOL(true);
 	n = track_keys(fp, keys);
 	first = (track_locks_held == 0);
-	if (!first && track_locks_held + n > ND_TRACK_MAX_LOCKS)
-		PG_RETURN_BOOL(false);
+	if (first)
+		(void) track_acquire_mode(relid, ND_TRACK_TABLE_KEY, ShareLock, true);
+	else if (track_locks_held + n > ND_TRACK_MAX_LOCKS)
+		goto escalate;
 	for (int i = 0; i < n; i++)
 	{
 		if (track_acquire(relid, keys[i], false))
 			continue;
 		if (!first)
-			PG_RETURN_BOOL(false);
+			goto escalate;
 		/* first row: wait, in key order */
 		(void) track_acquire(relid, keys[i], true);
 	}
 	PG_RETURN_BOOL(true);
+
+escalate:
+	/* alone on the table?  Then every later row is safe without keys. */
+	if (track_acquire_mode(relid, ND_TRACK_TABLE_KEY, ExclusiveLock, false))
+	{
+		track_bulk = true;
+		PG_RETURN_BOOL(true);
+	}
+	PG_RETURN_BOOL(false);
 }
 
 /*
@@ -216,6 +263,7 @@ neardup_track_lock_all(PG_FUNCTION_ARGS)
 		if (!nulls[i])
 			n += NdGinDefaultKeys(DatumGetFingerprintP(elems[i]), keys + n);
 	n = sort_unique(keys, n);
+	(void) track_acquire_mode(relid, ND_TRACK_TABLE_KEY, ShareLock, true);
 	for (int i = 0; i < n; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
