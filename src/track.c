@@ -52,12 +52,14 @@ PG_FUNCTION_INFO_V1(neardup_track_lock_all);
 PG_FUNCTION_INFO_V1(neardup_track_lock_keys);
 
 /*
- * Most tracking locks one transaction takes through neardup_track_lock
- * (rows beyond go pending).  The shared lock table holds
- * max_locks_per_transaction * max_connections entries (6,400 by
- * default), so two or three loaders at the cap still leave room.
+ * Most tracking locks one transaction takes through neardup_track_lock:
+ * ND_TRACK_LOCK_SHARE times max_locks_per_transaction (512 by default,
+ * about 25 rows of 20 keys).  The shared lock table holds about
+ * max_locks_per_transaction * max_connections entries, so even 8
+ * transactions at the cap leave room for 8 more connections' worth.
  */
-#define ND_TRACK_MAX_LOCKS 2000
+#define ND_TRACK_LOCK_SHARE 8
+#define ND_TRACK_MAX_LOCKS (ND_TRACK_LOCK_SHARE * max_locks_per_xact)
 
 /* Key of the per-table lock: shared by every tracked writer, exclusive in bulk. */
 #define ND_TRACK_TABLE_KEY (-3)
