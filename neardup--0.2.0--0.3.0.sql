@@ -712,3 +712,5 @@ $ondrop$;
 COMMENT ON FUNCTION neardup_track_on_drop() IS
 'cluster tracking: drops the merge map, pending list, sequence, view and functions of a tracked table that is dropped';
 CREATE EVENT TRIGGER neardup_track_on_drop ON sql_drop EXECUTE FUNCTION neardup_track_on_drop();
+COMMENT ON EVENT TRIGGER neardup_track_on_drop IS
+'drops the cluster-tracking objects of a tracked table when the table is dropped';
