@@ -124,6 +124,7 @@ BEGIN
 		 WHERE o.{F} OPERATOR(@extschema@.%) q
 		   AND o.{K} OPERATOR(pg_catalog.<>) k
 		   AND o.{C} IS NOT NULL
+		 LIMIT 256		-- bounded work per row: a text copied thousands of times
 	LOOP
 		IF r.s >= {SIM} THEN
 			IF best_s IS NULL OR r.s > best_s OR (r.s = best_s AND r.k < best_k) THEN
