@@ -580,6 +580,18 @@ BEGIN
 			      DETAIL = 'New rows find their cluster through the index; without it every insert would read the whole table.',
 			      HINT = format('CREATE INDEX ON %s USING gin (%I); (REINDEX it if it was marked invalid by an upgrade).', rel, fp_column);
 	END IF;
+	-- GIN's pending list (fastupdate) is read sequentially by every
+	-- search: with it, each new row's lookup would scan up to
+	-- gin_pending_list_limit of recent entries
+	FOR col IN SELECT ic.relname FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+	             JOIN pg_opclass oc ON oc.oid = i.indclass[0]
+	            WHERE i.indrelid = rel AND i.indkey[0] = fp_att AND oc.opcname = 'gin_fingerprint_ops'
+	              AND oc.opcnamespace = ext_nsp
+	              AND NOT coalesce('fastupdate=off' = ANY (ic.reloptions) OR 'fastupdate=false' = ANY (ic.reloptions), false) LOOP
+		EXECUTE format('ALTER INDEX %I.%I SET (fastupdate = off)', nsp, col);
+		RAISE NOTICE 'neardup_track_clusters: GIN index %.% set to fastupdate = off', nsp, col
+			USING DETAIL = 'Every new row searches the index; a pending list would be scanned whole by each search.';
+	END LOOP;
 	-- one kind of fingerprint in the column
 	EXECUTE format('SELECT count(*), min(v), min(s) FROM (SELECT DISTINCT (@extschema@.fingerprint_info(%1$I)).version AS v, (@extschema@.fingerprint_info(%1$I)).shingle_size AS s FROM %2$s WHERE %1$I IS NOT NULL) x',
 		fp_column, rel) INTO n, ver, shs;
