@@ -84,6 +84,7 @@ CREATE FUNCTION {ASSIGN}(k bigint, q @extschema@.fingerprint, c0 bigint, mode te
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 SET neardup.similarity_threshold = {CAND}
+SET enable_seqscan = off	-- a generic plan must still search through the GIN index
 AS $assign$
 DECLARE
 	r record;
@@ -521,6 +522,8 @@ BEGIN
 			      HINT = 'Call neardup_untrack_clusters() first to change the settings, or neardup_recluster() to rebuild.';
 	END IF;
 	IF sim IS NULL THEN
+		-- (a call into the library defines its settings in this session)
+		PERFORM @extschema@.neardup_track_lock_keys(@extschema@.fingerprint(''::text));
 		sim := current_setting('neardup.similarity_threshold')::real;
 	END IF;
 	IF sim < 0.2 OR sim > 1 OR sim <> sim THEN

@@ -214,7 +214,7 @@ neardup_track_lock(PG_FUNCTION_ARGS)
 
 escalate:
 	/* alone on the table?  Then every later row is safe without keys. */
-	if (track_acquire_mode(relid, ND_TRACK_TABLE_KEY, ExclusiveLock, false))
+	if (NeardupTrackBulk && track_acquire_mode(relid, ND_TRACK_TABLE_KEY, ExclusiveLock, false))
 	{
 		track_bulk = true;
 		PG_RETURN_BOOL(true);
