@@ -26,7 +26,8 @@ OBJS = \
 	src/neardup.o \
 	src/passage.o \
 	src/similarity.o \
-	src/split.o
+	src/split.o \
+	src/track.o
 
 DATA = \
 	neardup--0.1.0.sql \

@@ -196,6 +196,19 @@ gin_band_keys(const Fingerprint *fp, int bands, int rows, int bits,
 	return n;
 }
 
+/*
+ * NdGinDefaultKeys: the keys the default gin_fingerprint_ops index (key
+ * format 2, 20 bands of 2 slots, 16 bits) stores for fp; keys[] needs room
+ * for ND_GIN_BANDS_DEFAULT + 1.  Cluster tracking (src/track.c) locks
+ * these, so a row and its near duplicates meet on the keys they share.
+ */
+int
+NdGinDefaultKeys(const Fingerprint *fp, int32 *keys)
+{
+	return gin_band_keys(fp, ND_GIN_BANDS_DEFAULT, ND_GIN_ROWS_DEFAULT,
+						 ND_GIN_BITS_DEFAULT, 2, keys);
+}
+
 /* extractValue(fingerprint, internal nkeys, internal nullFlags) */
 static Datum
 gin_extract_value(FunctionCallInfo fcinfo, int format)

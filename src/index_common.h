@@ -20,4 +20,8 @@
 #define ND_STRATEGY_DISTANCE	2	/* ORDER BY fp <-> q	(GiST) */
 #define ND_STRATEGY_EQUAL		3	/* fp = q			(GIN, GiST) */
 
+/* Keys of fp in the default GIN layout (src/gin.c); room for 21 keys. */
+#define ND_GIN_DEFAULT_MAX_KEYS 21
+extern int	NdGinDefaultKeys(const Fingerprint *fp, int32 *keys);
+
 #endif							/* NEARDUP_INDEX_COMMON_H */

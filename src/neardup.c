@@ -19,6 +19,7 @@ PG_MODULE_MAGIC;
 
 double		NeardupSimilarityThreshold = 0.5;
 double		NeardupContainmentThreshold = 0.5;
+bool		NeardupTrackBulk = true;
 
 void		_PG_init(void);
 
@@ -38,6 +39,14 @@ _PG_init(void)
 							 &NeardupContainmentThreshold,
 							 0.5, 0.0, 1.0,
 							 PGC_USERSET, 0,
+							 NULL, NULL, NULL);
+	DefineCustomBoolVariable("neardup.track_bulk",
+							 "Lets a big transaction on a cluster-tracked table that is alone on it lock the whole table instead of band keys.",
+							 "Off: rows beyond the lock budget stay provisional until neardup_settle(), and concurrent loaders keep running in parallel.",
+							 &NeardupTrackBulk,
+							 true,
+							 PGC_USERSET,
+							 0,
 							 NULL, NULL, NULL);
 	MarkGUCPrefixReserved("neardup");
 }

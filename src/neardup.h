@@ -42,6 +42,7 @@ StaticAssertDecl(sizeof(Fingerprint) == 24 + 2 * ND_SKETCH_SLOTS &&
 /* GUCs (neardup.c) */
 extern double NeardupSimilarityThreshold;
 extern double NeardupContainmentThreshold;
+extern bool NeardupTrackBulk;
 
 /* neardup.c */
 extern void NeardupInterruptTick(void *arg);

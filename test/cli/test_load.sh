@@ -112,6 +112,36 @@ is "$rc" 130 "SIGINT: exit status 130"
 is "$(q "SELECT count(*) FROM articles_files f WHERE f.name LIKE 'dump\_%' AND f.articles <> (SELECT count(*) FROM articles a WHERE a.file_id = f.file_id)")" 0 \
 	"…and only whole files are kept"
 
+# 8. Issue 15: psycopg 3, -j, lz4, schemas, nothing matched, tracked tables.
+out=$("$load" -d "$db" -t j2 "$root/samples" 2>&1); rc=$?
+is "$(q "SELECT string_agg(attname || ':' || attcompression::text, ',' ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'j2'::regclass AND attcompression <> ''")" \
+	"title:l,subtitle:l,caption:l,body:l,byline:l" "the text columns of the table it created are stored with lz4"
+case "$rc|$out" in "0|"*"stored with lz4 compression"*) ok 0 "…and it says so";; *) ok 1 "…and it says so" "$out";; esac
+q "DELETE FROM articles_files WHERE name LIKE 'dump\_%'" >/dev/null
+"$load" -q -j 2 -d "$db" "$work/many"; rc=$?
+is "$rc|$(q "SELECT count(*) || ' ' || sum(articles) FROM articles_files WHERE name LIKE 'dump\_%'")" "0|60 120000" "-j 2: all 60 files, 120,000 articles, each once"
+is "$(q "SELECT count(*) FROM articles_files f WHERE f.articles <> (SELECT count(*) FROM articles a WHERE a.file_id = f.file_id)")" 0 "-j 2: every file whole"
+out=$("$load" -q -d "$db" -t nosuch.wire "$root/samples" 2>&1); rc=$?
+case "$rc|$out" in "2|"*"schema 'nosuch' does not exist"*"--create-schema"*) ok 0 "-t with a missing schema: exit 2 and a clear message";; *) ok 1 "-t with a missing schema: exit 2 and a clear message" "$out";; esac
+"$load" -q -d "$db" -t nosuch.wire --create-schema "$root/samples"; rc=$?
+is "$rc|$(q 'SELECT count(*) FROM nosuch.wire')" "0|4" "--create-schema creates it and loads"
+mkdir "$work/none"
+out=$("$load" -q -d "$db" "$work/none" 2>&1); rc=$?
+case "$rc|$out" in "1|"*"warning: no file matched"*) ok 0 "no file matched: a warning and exit status 1";; *) ok 1 "no file matched: a warning and exit status 1" "$out";; esac
+printf 'x' > "$work/none/a.txt"; : > "$work/none/b.txt"
+out=$("$load" -d "$db" "$work/none" 2>&1); rc=$?
+case "$out" in *"[2/2 files]"*) ok 0 "the progress counts failed files too";; *) ok 1 "the progress counts failed files too" "$out";; esac
+q "CREATE TABLE trk (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, file_id bigint, dump text, ordinal int, title text, subtitle text, caption text, body text, byline text, layout text, start_pos int, char_length int, fp fingerprint)" >/dev/null
+q "CREATE TABLE trk_files (file_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL, path text NOT NULL, sha256 text NOT NULL UNIQUE, bytes bigint NOT NULL, articles integer NOT NULL, loaded_at timestamptz NOT NULL DEFAULT now())" >/dev/null
+q "CREATE INDEX ON trk USING gin (fp)" >/dev/null
+out=$(q "SELECT neardup_track_clusters('trk')" 2>&1); ok $? "neardup_track_clusters on the loader's layout" "$out"
+mkdir "$work/few"; cp "$work/many/dump_1.txt" "$work/many/dump_2.txt" "$work/many/dump_3.txt" "$work/few/"
+out=$("$load" -j 2 -d "$db" -t trk "$work/few" "$root/samples" 2>&1); rc=$?
+is "$rc|$(q 'SELECT count(*), count(cluster_id) FROM trk')|$(q 'SELECT count(*) FROM trk_cluster_pending')" "0|6004|6004|0" \
+	"-j 2 into a tracked table: every row has its cluster id, nothing left pending"
+is "$(q "SELECT count(*) FROM (SELECT 1 FROM trk_clusters c JOIN trk t ON t.id = c.key GROUP BY t.body HAVING count(DISTINCT c.cluster_id) > 1) x")" 0 \
+	"…and identical articles are in one cluster"
+
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null
 echo "1..$n"
 echo "cli: $((n - fails)) passed, $fails failed"

@@ -9,18 +9,27 @@ SELECT volatility_is('split_articles', ARRAY['text'], 'immutable');
 SELECT is_strict('split_articles', ARRAY['text']);
 
 -- Every function of the extension is PARALLEL SAFE except
--- boilerplate_passages, duplicate_clusters, search_stories and similar_stories, which read
--- tables (RESTRICTED).
+-- boilerplate_passages, connected_components, duplicate_clusters,
+-- search_stories and similar_stories, which read tables (RESTRICTED), and
+-- the cluster-tracking functions that take locks or write (UNSAFE).
 SELECT is(
-	(SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text)
+	(SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text COLLATE "C")
 	   FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
 	  WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'neardup')
 	    AND d.deptype = 'e' AND p.proparallel <> 's'),
 	ARRAY['boilerplate_passages(regclass,name,name,name,real,name,integer,real)',
+	      'connected_components(text)',
 	      'duplicate_clusters(regclass,name,name,real,real,text,name,integer,integer,real)',
+	      'neardup_recluster(regclass)',
+	      'neardup_settle(regclass,integer)',
+	      'neardup_track_clusters(regclass,name,name,name,real,real)',
+	      'neardup_track_lock(oid,fingerprint)',
+	      'neardup_track_lock_all(oid,fingerprint[])',
+	      'neardup_track_on_drop()',
+	      'neardup_untrack_clusters(regclass)',
 	      'search_stories(regclass,text,integer,name,name,name,name,regconfig,name,regclass,name,integer,text)',
 	      'similar_stories(regclass,bigint,integer,name,name,name,name,regclass,real,integer)'],
-	'every neardup function but boilerplate_passages, duplicate_clusters, search_stories and similar_stories is PARALLEL SAFE');
+	'every neardup function but boilerplate_passages, connected_components, duplicate_clusters, search_stories, similar_stories and the tracking ones is PARALLEL SAFE');
 
 SELECT is(
 	(SELECT array_agg(p.oid::regprocedure::text ORDER BY 1)

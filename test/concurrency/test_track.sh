@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# test/concurrency/test_track.sh -- cluster tracking under concurrency
+# (issue 15): two sessions inserting copies of one new story at the same
+# time must end in one cluster.  A deterministic race (session A inserts a
+# copy and keeps its transaction open, session B inserts another copy
+# meanwhile), checked also against a mutant without the band-key locks,
+# which must split the story (so the test can fail); then pgbench: 4
+# sessions insert copies of 30 new stories, single rows and 3-row
+# transactions, for ND_CONCURRENCY_SECONDS s; after neardup_settle every
+# story is one cluster, no transaction failed (no deadlock), the merge
+# map is flat.  Needs a running server (PGHOST/PGPORT/PGUSER) and pgbench.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+cd "$root"
+n=0; fails=0
+ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else fails=$((fails + 1)); echo "not ok $n - $2"; [ -n "${3:-}" ] && printf '%s\n' "$3" | head -20 | sed 's/^/#   /'; fi; }
+is() { if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3" "got:      $1
+expected: $2"; fi; }
+pgbench=$(command -v "${ND_PGBIN:-/usr/lib/postgresql/15/bin}/pgbench" || command -v pgbench || true)
+secs=${ND_CONCURRENCY_SECONDS:-4}
+
+setup() {	# setup DB: a tracked table with a GIN index and doc()
+	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null 2>&1
+	psql -X -q -v ON_ERROR_STOP=1 -d "$1" -v doc_schema=public 2>&1 <<'SQL'
+SET client_min_messages = warning;
+CREATE EXTENSION neardup;
+\i test/sql/docs.sql
+CREATE TABLE tracked (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, story int, fp fingerprint);
+INSERT INTO tracked (story, fp) SELECT -g, fingerprint(doc(g, 100, 0)) FROM generate_series(1, 200) g;
+CREATE INDEX ON tracked USING gin (fp);
+SELECT neardup_track_clusters('tracked', 'id', 'fp', 'cluster_id', 0.5);
+SQL
+}
+
+# race DB: A opens a transaction, inserts a copy, sleeps 2 s, commits; B
+# inserts another copy 0.7 s after A started.  Prints "clusters B_ms".
+race() {
+	local db=$1 t0 t1
+	psql -X -qtA -d "$db" -c "BEGIN" -c "INSERT INTO tracked (story, fp) VALUES (0, fingerprint(doc(19001, 150, 20)))" \
+		-c "SELECT pg_sleep(2)" -c "COMMIT" >/dev/null 2>&1 &
+	sleep 0.7
+	t0=$(date +%s%N)
+	psql -X -qtA -d "$db" -c "INSERT INTO tracked (story, fp) VALUES (0, fingerprint(doc(19001, 150, 25)))" >/dev/null 2>&1
+	t1=$(date +%s%N)
+	wait
+	echo "$(psql -X -qtA -d "$db" -c "SELECT count(DISTINCT cluster_id) FROM tracked WHERE story = 0") $(( (t1 - t0) / 1000000 ))"
+}
+
+db=neardup_track_race
+out=$(setup $db); ok $? "setup: tracked table of 200 rows" "$out"
+set -- $(race $db)
+is "$1" 1 "race: two sessions insert copies of a new story at once: one cluster"
+[ "${2:-0}" -ge 800 ]; ok $? "race: the second session waited for the first one's commit (${2:-?} ms)"
+is "$(psql -X -qtA -d $db -c 'SELECT count(*) FROM tracked_cluster_pending')" 0 "race: nothing left pending"
+
+# The mutant: neardup_track_lock replaced by a function that locks nothing.
+mdb=neardup_track_race_mutant
+out=$(setup $mdb && psql -X -q -v ON_ERROR_STOP=1 -d $mdb -c "CREATE OR REPLACE FUNCTION neardup_track_lock(oid, fingerprint) RETURNS boolean LANGUAGE sql AS 'SELECT true'" 2>&1)
+ok $? "mutant setup: neardup_track_lock locks nothing" "$out"
+set -- $(race $mdb)
+is "$1" 2 "mutant without the locks: the same race splits the story in two (the test can fail)"
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $mdb" >/dev/null 2>&1
+
+if [ -z "$pgbench" ]; then
+	ok 1 "pgbench is installed (Debian package postgresql-15)"
+else
+	out=$("$pgbench" -n -c 4 -j 2 -T "$secs" --random-seed="${ND_CONCURRENCY_SEED:-1}" -f "$here/track_insert.sql@3" \
+		-f "$here/track_batch.sql@1" $db 2>&1); rc=$?
+	ok $rc "pgbench: 4 sessions for $secs s, exit status 0" "$out"
+	failures=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' <<<"$out")
+	is "${failures:-0}" 0 "pgbench: no failed transaction (no deadlock, no rejected row)"
+	rows=$(psql -X -qtA -d $db -c "SELECT count(*) FROM tracked WHERE story > 0")
+	[ "$rows" -gt 50 ]; ok $? "pgbench inserted $rows copies"
+	is "$(psql -X -qtA -d $db -c "SELECT count(*) FROM tracked WHERE fp IS NOT NULL AND cluster_id IS NULL")" 0 "every row has a cluster id"
+	pend=$(psql -X -qtA -d $db -c "SELECT count(*) FROM tracked_cluster_pending")
+	s=1; left=0
+	for i in $(seq 1 100); do
+		s=$(psql -X -qtA -d $db -c "SELECT neardup_settle('tracked')" 2>&1) || break
+		[ "$s" = 0 ] && break
+	done
+	is "$s" 0 "neardup_settle settles the $pend provisional rows"
+	is "$(psql -X -qtA -d $db -c "SELECT count(*) FROM (SELECT story FROM tracked_clusters JOIN tracked ON id = key WHERE story > 0 GROUP BY story HAVING count(DISTINCT tracked_clusters.cluster_id) > 1) x")" 0 \
+		"every story is one cluster (resolved through the merge map)"
+	is "$(psql -X -qtA -d $db -c "SELECT count(*) FROM (SELECT cluster_id FROM tracked WHERE story > 0 GROUP BY cluster_id HAVING count(DISTINCT story) > 1) x")" 0 \
+		"no cluster holds two stories"
+	is "$(psql -X -qtA -d $db -c "SELECT count(*) FROM tracked_cluster_merges a JOIN tracked_cluster_merges b ON b.from_id = a.into_id")" 0 \
+		"the merge map is flat (no chain)"
+	is "$(psql -X -qtA -d $db -c "SELECT count(*) FROM (SELECT story FROM tracked WHERE story < 0 GROUP BY story HAVING count(DISTINCT cluster_id) > 1) x")" 0 \
+		"the 200 old rows kept one id each"
+fi
+[ -n "${ND_CONCURRENCY_KEEP:-}" ] || psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
+echo "1..$n"
+echo "track concurrency: $((n - fails)) passed, $fails failed"
+[ "$fails" -eq 0 ]
