@@ -24,6 +24,7 @@ OBJS = \
 	src/gist.o \
 	src/neardup.o \
 	src/passage.o \
+	src/query.o \
 	src/similarity.o \
 	src/split.o
 
@@ -48,7 +49,8 @@ REGRESS = \
 	passages \
 	cluster \
 	golden \
-	index_gin_exact
+	index_gin_exact \
+	fingerprint_query
 REGRESS_OPTS = --load-extension=neardup
 
 PG_CONFIG ?= pg_config
