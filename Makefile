@@ -19,6 +19,7 @@ OBJS = \
 	src/core/sketch.o \
 	src/core/text.o \
 	src/cluster.o \
+	src/components.o \
 	src/fingerprint.o \
 	src/gin.o \
 	src/gist.o \
@@ -50,7 +51,8 @@ REGRESS = \
 	cluster \
 	golden \
 	index_gin_exact \
-	fingerprint_query
+	fingerprint_query \
+	cluster_distributed
 REGRESS_OPTS = --load-extension=neardup
 
 PG_CONFIG ?= pg_config

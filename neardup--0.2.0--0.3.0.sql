@@ -109,3 +109,22 @@ ALTER OPERATOR FAMILY gin_fingerprint_ops USING gin ADD
 	OPERATOR 4 % (fingerprint, fingerprint_query);
 ALTER OPERATOR FAMILY gist_fingerprint_ops USING gist ADD
 	OPERATOR 4 % (fingerprint, fingerprint_query);
+
+-- Clustering across shards: the band keys of duplicate_clusters as an
+-- IMMUTABLE function (candidate pairs are rows sharing a key: a GROUP BY
+-- any engine distributes) and union-find over the verified edges.  The
+-- recipe is in the README ("Clustering a sharded table").
+CREATE FUNCTION cluster_band_keys(fingerprint) RETURNS bigint[]
+AS 'MODULE_PATHNAME', 'cluster_band_keys' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cluster_band_keys(fingerprint) IS
+'the 128 LSH band keys duplicate_clusters compares (band number in the high 32 bits; -1 for a text with no shingles): rows sharing a key are its candidate pairs';
+
+CREATE FUNCTION connected_components(edges_query text,
+	OUT node bigint,
+	OUT component bigint)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'connected_components'
+LANGUAGE C STABLE STRICT PARALLEL RESTRICTED
+ROWS 1000;
+COMMENT ON FUNCTION connected_components(text) IS
+'every node of the edge list the query returns (its first two columns, integer node ids a and b; b NULL: a alone) with its connected component, named by the component''s smallest node id; memory proportional to the nodes';
