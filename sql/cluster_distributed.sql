@@ -55,30 +55,39 @@ CREATE FUNCTION pg_temp.distributed_clusters(t real)
 RETURNS TABLE (key bigint, cluster_id bigint, is_representative boolean, similarity real, cluster_size integer)
 LANGUAGE plpgsql AS $$
 BEGIN
-	DROP TABLE IF EXISTS cd_edges;
+	DROP TABLE IF EXISTS edges;
 	-- 1. candidates: rows sharing a band key (each row against the first 16
 	--    of a bucket, as duplicate_clusters bounds large buckets);
 	-- 2. verified with the IMMUTABLE operator
-	CREATE TEMP TABLE cd_edges AS
-	WITH buckets AS (
-		SELECT array_agg(id ORDER BY id) AS ids
-		  FROM (SELECT id, unnest(cluster_band_keys(fp)) AS band_key FROM cd) k
-		 GROUP BY band_key HAVING count(*) > 1
-	), candidates AS (
+	CREATE TEMP TABLE edges AS
+	WITH buckets AS MATERIALIZED (
+		SELECT array_agg(s.id ORDER BY s.id) AS ids
+		  FROM (SELECT id, cluster_band_keys(fp) AS ks FROM cd) s, unnest(s.ks) AS k(band_key)
+		 GROUP BY k.band_key HAVING count(*) > 1
+	), candidates AS MATERIALIZED (
 		SELECT DISTINCT ids[i] AS a, ids[j] AS b
 		  FROM buckets, generate_series(1, least(16, cardinality(ids))) i,
 		       generate_series(i + 1, cardinality(ids)) j
+	), half AS MATERIALIZED (
+		SELECT c.a, c.b, x.fp AS a_fp FROM candidates c JOIN cd x ON x.id = c.a
 	)
-	SELECT c.a, c.b FROM candidates c
-	  JOIN cd x ON x.id = c.a JOIN cd y ON y.id = c.b
-	 WHERE x.fp % at_least(y.fp, t);
+	SELECT h.a, h.b FROM half h JOIN cd y ON y.id = h.b
+	 WHERE y.fp % at_least(h.a_fp, t);
 	-- 3. components of the edges; rows with no edge are clusters of one
 	RETURN QUERY
-	SELECT r.id, r.cid, r.cid = r.id, similarity(r.fp, rep.fp),
-	       (count(*) OVER (PARTITION BY r.cid))::integer
-	  FROM (SELECT d.id, d.fp, coalesce(c.component, d.id) AS cid
-	          FROM cd d LEFT JOIN connected_components('TABLE cd_edges') c ON c.node = d.id) r
-	  JOIN cd rep ON rep.id = r.cid
+	WITH comp AS MATERIALIZED (
+		SELECT node AS id, component AS cluster_id FROM connected_components('TABLE edges')
+	), sizes AS MATERIALIZED (
+		SELECT c.cluster_id, count(*)::integer AS cluster_size FROM comp c GROUP BY c.cluster_id
+	), rep AS MATERIALIZED (
+		SELECT c.id, r.fp AS rep_fp FROM comp c JOIN cd r ON r.id = c.cluster_id WHERE c.id <> c.cluster_id
+	), sims AS MATERIALIZED (
+		SELECT p.id, similarity(m.fp, p.rep_fp) AS similarity FROM rep p JOIN cd m ON m.id = p.id
+	)
+	SELECT t.id, coalesce(c.cluster_id, t.id), coalesce(c.cluster_id, t.id) = t.id,
+	       coalesce(s.similarity, 1::real), coalesce(z.cluster_size, 1)
+	  FROM cd t LEFT JOIN comp c ON c.id = t.id LEFT JOIN sims s ON s.id = t.id
+	       LEFT JOIN sizes z ON z.cluster_id = c.cluster_id
 	 ORDER BY 2, 1;
 END $$;
 CREATE FUNCTION pg_temp.compare(t real)

@@ -18,6 +18,9 @@ source "$(dirname "$0")/../../tools/lib.sh"
 set +e
 source "$(dirname "$0")/../install/lib.sh"
 source "$(dirname "$0")/lib.sh"
+export PGUSER=postgres
+# is_same GOT EXPECTED NAME: is, and the expected answer is not empty.
+is_same() { if [ -z "$2" ] || [ "$2" = 0 ]; then ok 1 "$3" "expected answer is empty: the check would be vacuous"; else is "$1" "$2" "$3"; fi; }
 
 if [ ! -f "$("$PG_CONFIG" --pkglibdir)/citus.so" ]; then
 	echo "skipped: Citus not installed"
@@ -77,23 +80,23 @@ for qid in 14 1003 4001 5010; do
 			b=$(ids "SELECT id FROM single WHERE fp $op at_least('$lit', $t) ORDER BY id")
 			a=$(ids "SET neardup.similarity_threshold = 0.99; SET neardup.containment_threshold = 0.99;
 				SELECT id FROM articles WHERE fp $op at_least('$lit', $t) ORDER BY id")
-			is "$a" "$b" "query $qid: fp $op at_least(q, $t) on 8 shards = single node ($b) with the coordinator's GUCs at 0.99"
+			is_same "$a" "$b" "query $qid: fp $op at_least(q, $t) on 8 shards = single node ($b) with the coordinator's GUCs at 0.99"
 		done
 	done
 	b=$(ids "SELECT id || ':' || round((fp <-> '$lit')::numeric, 6) FROM single ORDER BY fp <-> '$lit', id LIMIT 10")
 	a=$(ids "SELECT id || ':' || round((fp <-> '$lit')::numeric, 6) FROM articles ORDER BY fp <-> '$lit', id LIMIT 10")
-	is "$a" "$b" "query $qid: top-10 by <-> on 8 shards = single node"
+	is_same "$a" "$b" "query $qid: top-10 by <-> on 8 shards = single node"
 done
 
 lit=$(c "SELECT fp::text FROM single WHERE id = 7")
 c "UPDATE articles SET hit = true WHERE fp % at_least('$lit', 0.5)" >/dev/null 2>"$base/err"
 ok $? "UPDATE ... WHERE fp % at_least(q, 0.5) on a distributed table is accepted" "$(cat "$base/err")"
 c "UPDATE single SET hit = true WHERE fp % at_least('$lit', 0.5)" >/dev/null
-is "$(ids "SELECT id FROM articles WHERE hit ORDER BY id")" "$(ids "SELECT id FROM single WHERE hit ORDER BY id")" "UPDATE: the rows the single node updates"
+is_same "$(ids "SELECT id FROM articles WHERE hit ORDER BY id")" "$(ids "SELECT id FROM single WHERE hit ORDER BY id")" "UPDATE: the rows the single node updates"
 lit=$(c "SELECT fp::text FROM single WHERE id = 1009")
 a=$(c "DELETE FROM articles WHERE fp % at_least('$lit', 0.5) RETURNING id" | sort -n | tr '\n' ,)
 b=$(c "DELETE FROM single WHERE fp % at_least('$lit', 0.5) RETURNING id" | sort -n | tr '\n' ,)
-is "$a" "$b" "DELETE ... WHERE fp % at_least(q, 0.5): the rows the single node deletes ($b)"
+is_same "$a" "$b" "DELETE ... WHERE fp % at_least(q, 0.5): the rows the single node deletes ($b)"
 
 for t in 0.3 0.5 0.8; do
 	a=$( { recipe_sql articles $t; } | psql -X -qtA -v ON_ERROR_STOP=1 -h "$base/sock" -p $shard_port0 -d $db 2>&1 | md5sum)

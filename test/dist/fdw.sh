@@ -178,7 +178,7 @@ plan=$(q $db "EXPLAIN (VERBOSE, COSTS OFF) UPDATE articles SET hit = true WHERE 
 is "$(grep -c 'Remote SQL: UPDATE public.articles_p[12] SET hit = true WHERE ((fp OPERATOR(public.%) public.at_least(\$1::public.fingerprint, 0.5::real)))$' <<<"$plan")" 2 "UPDATE ... WHERE fp % at_least(q, 0.5) runs as one remote UPDATE per shard"
 q $db "UPDATE articles SET hit = true WHERE fp % at_least((SELECT fp FROM single WHERE id = 7), 0.5);
 	UPDATE single SET hit = true WHERE fp % at_least((SELECT fp FROM single WHERE id = 7), 0.5)" >/dev/null
-is "$(q $db "SELECT string_agg(id::text, ',' ORDER BY id) FROM articles WHERE hit")" "$(q $db "SELECT string_agg(id::text, ',' ORDER BY id) FROM single WHERE hit")" "UPDATE: the rows the single node updates"
+is_same "$(q $db "SELECT string_agg(id::text, ',' ORDER BY id) FROM articles WHERE hit")" "$(q $db "SELECT string_agg(id::text, ',' ORDER BY id) FROM single WHERE hit")" "UPDATE: the rows the single node updates"
 a=$(q $db "DELETE FROM articles WHERE fp % at_least((SELECT fp FROM single WHERE id = 1009), 0.5) RETURNING id" | sort -n | tr '\n' ,)
 b=$(q $db "DELETE FROM single WHERE fp % at_least((SELECT fp FROM single WHERE id = 1009), 0.5) RETURNING id" | sort -n | tr '\n' ,)
 is_same "$a" "$b" "DELETE ... WHERE fp % at_least(q, 0.5): the rows the single node deletes ($b)"

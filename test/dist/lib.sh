@@ -43,26 +43,33 @@ recipe_sql() {	# recipe_sql REL T [KEYS]
 	[ -n "${3:-}" ] && keys=$3
 	cat <<SQL
 CREATE TEMP TABLE edges AS
-WITH keys AS (
-	SELECT s.id, k.band_key
+WITH buckets AS MATERIALIZED (
+	SELECT array_agg(s.id ORDER BY s.id) AS ids
 	  FROM $keys s, unnest(s.ks) AS k(band_key)
-), buckets AS (
-	SELECT array_agg(id ORDER BY id) AS ids
-	  FROM keys GROUP BY band_key HAVING count(*) > 1
-), candidates AS (
+	 GROUP BY k.band_key HAVING count(*) > 1
+), candidates AS MATERIALIZED (
 	SELECT DISTINCT ids[i] AS a, ids[j] AS b
 	  FROM buckets, generate_series(1, least(16, cardinality(ids))) i,
 	       generate_series(i + 1, cardinality(ids)) j
+), half AS MATERIALIZED (
+	SELECT c.a, c.b, x.fp AS a_fp FROM candidates c JOIN $1 x ON x.id = c.a
 )
-SELECT c.a, c.b
-  FROM candidates c JOIN $1 x ON x.id = c.a JOIN $1 y ON y.id = c.b
- WHERE x.fp % at_least(y.fp, $2);
-SELECT r.id AS key, r.cluster_id, r.cluster_id = r.id AS is_representative,
-       similarity(r.fp, rep.fp) AS similarity,
-       (count(*) OVER (PARTITION BY r.cluster_id))::integer AS cluster_size
-  FROM (SELECT t.id, t.fp, coalesce(c.component, t.id) AS cluster_id
-          FROM $1 t LEFT JOIN connected_components('TABLE edges') c ON c.node = t.id) r
-  JOIN $1 rep ON rep.id = r.cluster_id
+SELECT h.a, h.b FROM half h JOIN $1 y ON y.id = h.b
+ WHERE y.fp % at_least(h.a_fp, $2);
+WITH comp AS MATERIALIZED (
+	SELECT node AS id, component AS cluster_id FROM connected_components('TABLE edges')
+), sizes AS MATERIALIZED (
+	SELECT cluster_id, count(*)::integer AS cluster_size FROM comp GROUP BY cluster_id
+), rep AS MATERIALIZED (
+	SELECT c.id, r.fp AS rep_fp FROM comp c JOIN $1 r ON r.id = c.cluster_id WHERE c.id <> c.cluster_id
+), sims AS MATERIALIZED (
+	SELECT p.id, similarity(m.fp, p.rep_fp) AS similarity FROM rep p JOIN $1 m ON m.id = p.id
+)
+SELECT t.id AS key, coalesce(c.cluster_id, t.id) AS cluster_id,
+       coalesce(c.cluster_id, t.id) = t.id AS is_representative,
+       coalesce(s.similarity, 1) AS similarity, coalesce(z.cluster_size, 1) AS cluster_size
+  FROM $1 t LEFT JOIN comp c ON c.id = t.id LEFT JOIN sims s ON s.id = t.id
+       LEFT JOIN sizes z ON z.cluster_id = c.cluster_id
  ORDER BY 2, 1;
 SQL
 }
