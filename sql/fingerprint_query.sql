@@ -31,6 +31,7 @@ SELECT split_part(at_least(fp, 0.3)::text, '@', 1) AS t03,
        split_part(at_least(fp, 0)::text, '@', 1) AS t0,
        split_part(at_least(fp, 1e-5)::text, '@', 1) AS t1e5,
        split_part(at_least(fp, 0.123456789)::text, '@', 1) AS t9,
+       split_part(at_least(fp, '-0'::real)::text, '@', 1) AS tneg0,
        split_part(at_least(fp, 0.3)::text, '@', 2) = fp::text AS fp_part
   FROM fq WHERE id = 1;
 -- round trips: text, accessors

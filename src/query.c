@@ -130,7 +130,7 @@ fingerprint_at_least(PG_FUNCTION_ARGS)
 				 errmsg("threshold %g is out of range", (double) t),
 				 errhint("Use a threshold from 0 to 1, e.g. at_least(fp, 0.5).")));
 	q = (FingerprintQuery *) palloc0(ND_FPQ_SIZE);
-	q->threshold = t;
+	q->threshold = (t == 0.0f) ? 0.0f : t;	/* -0 as 0: the text form has no sign */
 	memcpy(&q->fp, fp, sizeof(Fingerprint));
 	PG_RETURN_POINTER(q);
 }

@@ -477,6 +477,8 @@ nd_fpq_decode(const unsigned char *b, size_t len, NdFingerprintQuery *out,
 	if (!nd_fpq_threshold_valid(out->threshold))
 		return fail(detail, detail_len,
 					"The threshold must be a number from 0 to 1.");
+	if (out->threshold == 0.0f)
+		out->threshold = 0.0f;	/* -0 reads as 0, which the text form can write */
 	return nd_fp_decode(p, ND_FP_WIRE_SIZE, &out->fp, detail, detail_len);
 }
 

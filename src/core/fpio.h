@@ -178,7 +178,7 @@ extern size_t nd_fpq_format(const NdFingerprintQuery *q, char *buf);
 extern bool nd_fpq_check(const NdFingerprintQuery *q, char *detail,
 						 size_t detail_len);
 
-/* Binary form, as nd_fp_decode/nd_fp_encode. */
+/* Binary form, as nd_fp_decode/nd_fp_encode; a threshold of -0 reads as 0. */
 extern bool nd_fpq_decode(const unsigned char *b, size_t len,
 						  NdFingerprintQuery *out, char *detail,
 						  size_t detail_len);
