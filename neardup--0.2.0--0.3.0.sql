@@ -80,12 +80,28 @@ AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION fingerprint_query_contains_op(fingerprint, fingerprint_query) IS
 'implementation of %> (fingerprint, fingerprint_query)';
 
+CREATE FUNCTION fingerprint_query_similar_op_commuted(fingerprint_query, fingerprint) RETURNS boolean
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION fingerprint_query_similar_op_commuted(fingerprint_query, fingerprint) IS
+'implementation of % (fingerprint_query, fingerprint)';
+CREATE FUNCTION fingerprint_query_contained_op_commuted(fingerprint_query, fingerprint) RETURNS boolean
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION fingerprint_query_contained_op_commuted(fingerprint_query, fingerprint) IS
+'implementation of <% (fingerprint_query, fingerprint)';
+CREATE FUNCTION fingerprint_query_contains_op_commuted(fingerprint_query, fingerprint) RETURNS boolean
+AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION fingerprint_query_contains_op_commuted(fingerprint_query, fingerprint) IS
+'implementation of %> (fingerprint_query, fingerprint)';
+
 -- matchingsel applies the operator to the column's most common values and
 -- histogram (the btree opclass makes ANALYZE collect them), with the
--- query's own threshold; the GUC forms use the same estimator.
+-- query's own threshold; the GUC forms use the same estimator.  Each
+-- operator has its commutator with the query on the left (q % fp is
+-- fp % q, q <% fp is fp %> q), so either spelling can use the index.
 CREATE OPERATOR % (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint_query,
 	FUNCTION = fingerprint_query_similar_op,
+	COMMUTATOR = %,
 	RESTRICT = matchingsel, JOIN = matchingjoinsel
 );
 COMMENT ON OPERATOR % (fingerprint, fingerprint_query) IS
@@ -93,6 +109,7 @@ COMMENT ON OPERATOR % (fingerprint, fingerprint_query) IS
 CREATE OPERATOR <% (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint_query,
 	FUNCTION = fingerprint_query_contained_op,
+	COMMUTATOR = %>,
 	RESTRICT = matchingsel, JOIN = matchingjoinsel
 );
 COMMENT ON OPERATOR <% (fingerprint, fingerprint_query) IS
@@ -100,10 +117,35 @@ COMMENT ON OPERATOR <% (fingerprint, fingerprint_query) IS
 CREATE OPERATOR %> (
 	LEFTARG = fingerprint, RIGHTARG = fingerprint_query,
 	FUNCTION = fingerprint_query_contains_op,
+	COMMUTATOR = <%,
 	RESTRICT = matchingsel, JOIN = matchingjoinsel
 );
 COMMENT ON OPERATOR %> (fingerprint, fingerprint_query) IS
 'containment of the query''s text in the left text at or above the query''s threshold (IMMUTABLE)';
+CREATE OPERATOR % (
+	LEFTARG = fingerprint_query, RIGHTARG = fingerprint,
+	FUNCTION = fingerprint_query_similar_op_commuted,
+	COMMUTATOR = %,
+	RESTRICT = matchingsel, JOIN = matchingjoinsel
+);
+COMMENT ON OPERATOR % (fingerprint_query, fingerprint) IS
+'at_least(q, t) % fp: the commutator of fp % at_least(q, t)';
+CREATE OPERATOR <% (
+	LEFTARG = fingerprint_query, RIGHTARG = fingerprint,
+	FUNCTION = fingerprint_query_contained_op_commuted,
+	COMMUTATOR = %>,
+	RESTRICT = matchingsel, JOIN = matchingjoinsel
+);
+COMMENT ON OPERATOR <% (fingerprint_query, fingerprint) IS
+'at_least(q, t) <% fp: the query''s text contained in fp''s, the commutator of fp %> at_least(q, t)';
+CREATE OPERATOR %> (
+	LEFTARG = fingerprint_query, RIGHTARG = fingerprint,
+	FUNCTION = fingerprint_query_contains_op_commuted,
+	COMMUTATOR = <%,
+	RESTRICT = matchingsel, JOIN = matchingjoinsel
+);
+COMMENT ON OPERATOR %> (fingerprint_query, fingerprint) IS
+'at_least(q, t) %> fp: fp''s text contained in the query''s, the commutator of fp <% at_least(q, t)';
 
 ALTER OPERATOR FAMILY gin_fingerprint_ops USING gin ADD
 	OPERATOR 4 % (fingerprint, fingerprint_query);

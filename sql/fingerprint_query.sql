@@ -185,6 +185,21 @@ SELECT pg_temp.diff('d.fp % at_least(q.fp, T)', 'gist', 'd.fp % at_least(q.fp, T
   FROM unnest(ARRAY[0.05, 0.3, 0.5, 0.8]::float8[]) t;
 DROP INDEX fq_gist;
 
+-- The commutators: at_least(q, t) % fp is fp % at_least(q, t) (and uses
+-- the index), at_least(q, t) <% fp is fp %> at_least(q, t), and %> is <%.
+SELECT count(*) AS pairs,
+       count(*) FILTER (WHERE (at_least(q.fp, 0.5) % d.fp) = (d.fp % at_least(q.fp, 0.5))) AS sim_same,
+       count(*) FILTER (WHERE (at_least(q.fp, 0.5) <% d.fp) = (d.fp %> at_least(q.fp, 0.5))) AS contained_same,
+       count(*) FILTER (WHERE (at_least(q.fp, 0.5) %> d.fp) = (d.fp <% at_least(q.fp, 0.5))) AS contains_same,
+       count(*) FILTER (WHERE at_least(q.fp, 0.5) <% d.fp) AS q_in_d,
+       count(*) FILTER (WHERE at_least(q.fp, 0.5) %> d.fp) AS d_in_q
+  FROM fq q, fq d WHERE q.id % 5 = 0;
+CREATE INDEX fq_gin ON fq USING gin (fp);
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT id FROM fq WHERE at_least((SELECT fp FROM fq WHERE id = 1), 0.3) % fp;
+RESET enable_seqscan;
+DROP INDEX fq_gin;
+
 -- Selectivity: the estimate follows the query's threshold.
 CREATE INDEX fq_gin ON fq USING gin (fp);
 CREATE FUNCTION pg_temp.est(t real) RETURNS float8 LANGUAGE plpgsql AS $$

@@ -41,6 +41,9 @@ PG_FUNCTION_INFO_V1(fingerprint_query_fingerprint);
 PG_FUNCTION_INFO_V1(fingerprint_query_similar_op);
 PG_FUNCTION_INFO_V1(fingerprint_query_contained_op);
 PG_FUNCTION_INFO_V1(fingerprint_query_contains_op);
+PG_FUNCTION_INFO_V1(fingerprint_query_similar_op_commuted);
+PG_FUNCTION_INFO_V1(fingerprint_query_contained_op_commuted);
+PG_FUNCTION_INFO_V1(fingerprint_query_contains_op_commuted);
 
 #if PG_VERSION_NUM >= 160000
 #define FPQ_INPUT_ERROR(escontext, str, detail) \
@@ -181,4 +184,37 @@ fingerprint_query_contains_op(PG_FUNCTION_ARGS)
 	FingerprintQuery *q = PG_GETARG_FINGERPRINT_QUERY_P(1);
 
 	PG_RETURN_BOOL((float4) FingerprintContainment(&q->fp, fp) >= q->threshold);
+}
+
+/*
+ * The commutators, query on the left: q % fp is fp % q, q <% fp is
+ * fp %> q (q's text contained in fp's), q %> fp is fp <% q.
+ */
+Datum
+fingerprint_query_similar_op_commuted(PG_FUNCTION_ARGS)
+{
+	FingerprintQuery *q = PG_GETARG_FINGERPRINT_QUERY_P(0);
+	Fingerprint *fp = PG_GETARG_FINGERPRINT_P(1);
+
+	PG_RETURN_BOOL((float4) FingerprintSimilarity(fp, &q->fp) >= q->threshold);
+}
+
+/* q <% fp: containment(q's fingerprint, fp) >= q's threshold */
+Datum
+fingerprint_query_contained_op_commuted(PG_FUNCTION_ARGS)
+{
+	FingerprintQuery *q = PG_GETARG_FINGERPRINT_QUERY_P(0);
+	Fingerprint *fp = PG_GETARG_FINGERPRINT_P(1);
+
+	PG_RETURN_BOOL((float4) FingerprintContainment(&q->fp, fp) >= q->threshold);
+}
+
+/* q %> fp: containment(fp, q's fingerprint) >= q's threshold */
+Datum
+fingerprint_query_contains_op_commuted(PG_FUNCTION_ARGS)
+{
+	FingerprintQuery *q = PG_GETARG_FINGERPRINT_QUERY_P(0);
+	Fingerprint *fp = PG_GETARG_FINGERPRINT_P(1);
+
+	PG_RETURN_BOOL((float4) FingerprintContainment(fp, &q->fp) >= q->threshold);
 }

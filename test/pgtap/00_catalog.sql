@@ -9,17 +9,18 @@ SELECT volatility_is('split_articles', ARRAY['text'], 'immutable');
 SELECT is_strict('split_articles', ARRAY['text']);
 
 -- Every function of the extension is PARALLEL SAFE except
--- duplicate_clusters, search_stories and similar_stories, which read
--- tables (RESTRICTED).
+-- connected_components, duplicate_clusters, search_stories and
+-- similar_stories, which read tables (RESTRICTED).
 SELECT is(
-	(SELECT array_agg(p.oid::regprocedure::text ORDER BY 1)
+	(SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text COLLATE "C")
 	   FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
 	  WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'neardup')
 	    AND d.deptype = 'e' AND p.proparallel <> 's'),
-	ARRAY['duplicate_clusters(regclass,name,name,real,real,text)',
+	ARRAY['connected_components(text)',
+	      'duplicate_clusters(regclass,name,name,real,real,text)',
 	      'search_stories(regclass,text,integer,name,name,name,name,regconfig,name,regclass,name,integer,text)',
 	      'similar_stories(regclass,bigint,integer,name,name,name,name,regclass,real,integer)'],
-	'every neardup function but duplicate_clusters, search_stories and similar_stories is PARALLEL SAFE');
+	'every neardup function but connected_components, duplicate_clusters, search_stories and similar_stories is PARALLEL SAFE');
 
 SELECT is(
 	(SELECT array_agg(p.oid::regprocedure::text ORDER BY 1)
