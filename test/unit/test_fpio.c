@@ -575,6 +575,7 @@ test_query(void)
 	"0.50000000000000000000000000000000001"};
 	int			wrong = 0;
 	float		v;
+	volatile double d03;
 
 	memset(&q, 0, sizeof(q));
 	q.fp = fp_of(t, strlen(t), 3);
@@ -585,7 +586,8 @@ test_query(void)
 		  "query text: 0.3@ then the fingerprint's text");
 	CHECK(nd_fpq_parse(text, &back, detail, sizeof(detail)) && memcmp(&q, &back, sizeof(q)) == 0,
 		  "query text: parse(format(q)) == q");
-	CHECK(nd_fpq_threshold_double(0.3f) == 0.3 && nd_fpq_threshold_double(1.0f) == 1.0,
+	d03 = 0.3;					/* a double, also where constants are long double (i386) */
+	CHECK(nd_fpq_threshold_double(0.3f) == d03 && nd_fpq_threshold_double(1.0f) == 1.0,
 		  "query threshold as the double SET reads (0.3f -> 0.3)");
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
 		wrong += !(nd_fpq_parse_threshold(good[i], &v, detail, sizeof(detail)) == strlen(good[i]));
