@@ -20,11 +20,13 @@ OBJS = \
 	src/core/sketch.o \
 	src/core/text.o \
 	src/cluster.o \
+	src/components.o \
 	src/fingerprint.o \
 	src/gin.o \
 	src/gist.o \
 	src/neardup.o \
 	src/passage.o \
+	src/query.o \
 	src/similarity.o \
 	src/split.o \
 	src/track.o
@@ -50,7 +52,9 @@ REGRESS = \
 	passages \
 	cluster \
 	golden \
-	index_gin_exact
+	index_gin_exact \
+	fingerprint_query \
+	cluster_distributed
 REGRESS_OPTS = --load-extension=neardup
 
 PG_CONFIG ?= pg_config

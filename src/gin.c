@@ -247,16 +247,23 @@ gin_similar_need(const int32 *keys, int n, int bands, int rows, double t)
  * extractQuery(fingerprint, internal nkeys, int2 strategy, internal
  * pmatch, internal extra_data, internal nullFlags, internal searchMode)
  *
- * Reads neardup.similarity_threshold now, at scan start.
+ * Strategy % (1) reads neardup.similarity_threshold now, at scan start;
+ * strategy % at_least (4, 0.3.0) takes the threshold from the query value
+ * and asks for the same number of keys the GUC form would at that
+ * threshold, so both give the same rows.  The other strategies and both
+ * key formats are unchanged.
  */
 static Datum
 gin_extract_query(FunctionCallInfo fcinfo, int format)
 {
-	Fingerprint *fp = PG_GETARG_FINGERPRINT_P(0);
 	int32	   *nkeys = (int32 *) PG_GETARG_POINTER(1);
 	StrategyNumber strategy = PG_GETARG_UINT16(2);
 	Pointer   **extra_data = (Pointer **) PG_GETARG_POINTER(4);
 	int32	   *searchMode = (int32 *) PG_GETARG_POINTER(6);
+	double		threshold;
+	float4		threshold4;
+	const Fingerprint *fp = NeardupScanQuery(PG_GETARG_DATUM(0), strategy,
+											 &threshold, &threshold4);
 	int			bands,
 				rows,
 				bits;
@@ -275,8 +282,8 @@ gin_extract_query(FunctionCallInfo fcinfo, int format)
 	switch (strategy)
 	{
 		case ND_STRATEGY_SIMILAR:
-			q->need = gin_similar_need(keys, n, bands, rows,
-									   NeardupSimilarityThreshold);
+		case ND_STRATEGY_SIMILAR_AT:
+			q->need = gin_similar_need(keys, n, bands, rows, threshold);
 			if (q->need == 0)
 			{
 				/*

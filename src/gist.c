@@ -296,31 +296,36 @@ fingerprint_gist_fetch(PG_FUNCTION_ARGS)
 /*
  * consistent(internal entry, fingerprint query, int2 strategy, oid
  * subtype, internal recheck): exact at leaves, the bound above at inner
- * keys.  Never asks for a recheck.
+ * keys.  Never asks for a recheck.  Strategy 4 (fp % at_least(q, t),
+ * 0.3.0) is strategy 1 with the query value's own threshold.
  */
 Datum
 fingerprint_gist_consistent(PG_FUNCTION_ARGS)
 {
 	GISTENTRY  *entry = (GISTENTRY *) PG_GETARG_POINTER(0);
-	Fingerprint *q = PG_GETARG_FINGERPRINT_P(1);
 	StrategyNumber strategy = (StrategyNumber) PG_GETARG_UINT16(2);
 	bool	   *recheck = (bool *) PG_GETARG_POINTER(4);
 	NdGistKey  *key = DatumGetGistKey(entry->key);
+	double		threshold;
+	float4		threshold4;
+	const Fingerprint *q = NeardupScanQuery(PG_GETARG_DATUM(1), strategy,
+											&threshold, &threshold4);
 	GistQueryCache *c;
 
 	*recheck = false;
 	switch (strategy)
 	{
 		case ND_STRATEGY_SIMILAR:
+		case ND_STRATEGY_SIMILAR_AT:
 			if (ND_GIST_IS_LEAF(key))
 			{
 				float4		sim = (float4) FingerprintSimilarity(ND_GIST_FP(key), q);
 
-				PG_RETURN_BOOL(sim >= (float4) NeardupSimilarityThreshold);
+				PG_RETURN_BOOL(sim >= threshold4);
 			}
 			c = gist_query(fcinfo, q, ND_GIST_SIGLEN(fcinfo));
 			PG_RETURN_BOOL(inner_similarity_bound(key, c) + ND_GIST_EPS >=
-						   NeardupSimilarityThreshold);
+						   threshold);
 		case ND_STRATEGY_EQUAL:
 			if (ND_GIST_IS_LEAF(key))
 				PG_RETURN_DATUM(DirectFunctionCall2(fingerprint_eq,

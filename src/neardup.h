@@ -39,6 +39,18 @@ StaticAssertDecl(sizeof(Fingerprint) == 24 + 2 * ND_SKETCH_SLOTS &&
 #define PG_GETARG_FINGERPRINT_P(n)	DatumGetFingerprintP(PG_GETARG_DATUM(n))
 #define PG_RETURN_FINGERPRINT_P(p)	PG_RETURN_POINTER(p)
 
+/*
+ * FingerprintQuery: a fingerprint and a threshold (SQL fingerprint_query,
+ * built by at_least()), the NdFingerprintQuery of src/core/fpio.h: 544
+ * bytes, fixed size, pass by reference (src/query.c).
+ */
+typedef NdFingerprintQuery FingerprintQuery;
+
+#define ND_FPQ_SIZE			((int) sizeof(FingerprintQuery))
+
+#define DatumGetFingerprintQueryP(d)	((FingerprintQuery *) DatumGetPointer(d))
+#define PG_GETARG_FINGERPRINT_QUERY_P(n) DatumGetFingerprintQueryP(PG_GETARG_DATUM(n))
+
 /* GUCs (neardup.c) */
 extern double NeardupSimilarityThreshold;
 extern double NeardupContainmentThreshold;

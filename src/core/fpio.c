@@ -22,6 +22,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__GNUC__)
@@ -322,4 +323,172 @@ nd_fp_encode(const NdFingerprint *fp, unsigned char out[ND_FP_WIRE_SIZE])
 	put_be(&p, fp->sketch.exact_hash, 8);
 	for (int i = 0; i < ND_SKETCH_SLOTS; i++)
 		put_be(&p, fp->sketch.slots[i], 2);
+}
+
+/* ---------- fingerprint queries (fingerprint_query, at_least()) ---------- */
+
+bool
+nd_fpq_threshold_valid(float t)
+{
+	return t >= 0.0f && t <= 1.0f;	/* false for NaN */
+}
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * The grammar is checked here, byte by byte, so that strtof only ever sees
+ * a plain decimal number (never "inf", "nan", hex floats, signs or
+ * spaces) and never reads past what was checked: it gets a NUL-terminated
+ * copy.
+ */
+size_t
+nd_fpq_parse_threshold(const char *str, float *out, char *detail,
+					   size_t detail_len)
+{
+	char		buf[ND_FPQ_THRESHOLD_MAXLEN + 1];
+	size_t		n = 0;
+	int			digits = 0;
+	char	   *end;
+	float		v;
+
+	while (is_digit(str[n]) && n <= ND_FPQ_THRESHOLD_MAXLEN)
+		n++, digits++;
+	if (str[n] == '.')
+	{
+		n++;
+		while (is_digit(str[n]) && n <= ND_FPQ_THRESHOLD_MAXLEN)
+			n++, digits++;
+	}
+	if (digits == 0)
+		return fail(detail, detail_len,
+					"Expected a threshold from 0 to 1 followed by \"@\" and a fingerprint."), 0;
+	if (str[n] == 'e' || str[n] == 'E')
+	{
+		size_t		e = n + 1;
+
+		if (str[e] == '+' || str[e] == '-')
+			e++;
+		if (!is_digit(str[e]))
+			return fail(detail, detail_len,
+						"Expected digits after the exponent of the threshold."), 0;
+		while (is_digit(str[e]) && e <= ND_FPQ_THRESHOLD_MAXLEN)
+			e++;
+		n = e;
+	}
+	if (n > ND_FPQ_THRESHOLD_MAXLEN)
+		return fail(detail, detail_len,
+					"The threshold has more than %d characters.",
+					ND_FPQ_THRESHOLD_MAXLEN), 0;
+	memcpy(buf, str, n);
+	buf[n] = '\0';
+	v = strtof(buf, &end);
+	if (end != buf + n || !nd_fpq_threshold_valid(v))
+		return fail(detail, detail_len,
+					"The threshold must be a number from 0 to 1."), 0;
+	*out = v;
+	return n;
+}
+
+bool
+nd_fpq_parse(const char *str, NdFingerprintQuery *out, char *detail,
+			 size_t detail_len)
+{
+	const char *p = str;
+	size_t		n;
+
+	memset(out, 0, sizeof(*out));
+	while (is_space(*p))
+		p++;
+	n = nd_fpq_parse_threshold(p, &out->threshold, detail, detail_len);
+	if (n == 0)
+		return false;
+	p += n;
+	if (*p != '@')
+		return fail(detail, detail_len,
+					"Expected \"@\" and a fingerprint after the threshold.");
+	p++;
+	if (is_space(*p))
+		return fail(detail, detail_len,
+					"Expected a fingerprint right after \"@\".");
+	return nd_fp_parse(p, &out->fp, detail, detail_len);
+}
+
+size_t
+nd_fpq_format_threshold(float t, char *buf)
+{
+	int			len = 0;
+
+	/* %.9g always reads back; stop at the first shorter one that does */
+	for (int prec = 1; prec <= 9; prec++)
+	{
+		len = snprintf(buf, ND_FPQ_THRESHOLD_MAXLEN + 1, "%.*g", prec, (double) t);
+		if (strtof(buf, NULL) == t)
+			break;
+	}
+	return (size_t) len;
+}
+
+double
+nd_fpq_threshold_double(float t)
+{
+	char		buf[ND_FPQ_THRESHOLD_MAXLEN + 1];
+
+	nd_fpq_format_threshold(t, buf);
+	return strtod(buf, NULL);
+}
+
+size_t
+nd_fpq_format(const NdFingerprintQuery *q, char *buf)
+{
+	size_t		n = nd_fpq_format_threshold(q->threshold, buf);
+
+	buf[n++] = '@';
+	return n + nd_fp_format(&q->fp, buf + n);
+}
+
+bool
+nd_fpq_check(const NdFingerprintQuery *q, char *detail, size_t detail_len)
+{
+	if (!nd_fpq_threshold_valid(q->threshold))
+		return fail(detail, detail_len,
+					"The threshold must be a number from 0 to 1.");
+	if (q->reserved != 0)
+		return fail(detail, detail_len, "The reserved field must be zero.");
+	return nd_fp_check(&q->fp, detail, detail_len);
+}
+
+bool
+nd_fpq_decode(const unsigned char *b, size_t len, NdFingerprintQuery *out,
+			  char *detail, size_t detail_len)
+{
+	const unsigned char *p = b;
+	uint32_t	bits;
+
+	memset(out, 0, sizeof(*out));
+	if (len != ND_FPQ_WIRE_SIZE)
+		return fail(detail, detail_len, "Expected %d bytes, got %zu.",
+					(int) ND_FPQ_WIRE_SIZE, len);
+	bits = (uint32_t) get_be(&p, 4);
+	memcpy(&out->threshold, &bits, sizeof(bits));
+	if (!nd_fpq_threshold_valid(out->threshold))
+		return fail(detail, detail_len,
+					"The threshold must be a number from 0 to 1.");
+	if (out->threshold == 0.0f)
+		out->threshold = 0.0f;	/* -0 reads as 0, which the text form can write */
+	return nd_fp_decode(p, ND_FP_WIRE_SIZE, &out->fp, detail, detail_len);
+}
+
+void
+nd_fpq_encode(const NdFingerprintQuery *q, unsigned char out[ND_FPQ_WIRE_SIZE])
+{
+	unsigned char *p = out;
+	uint32_t	bits;
+
+	memcpy(&bits, &q->threshold, sizeof(bits));
+	put_be(&p, bits, 4);
+	nd_fp_encode(&q->fp, p);
 }

@@ -111,4 +111,78 @@ extern bool nd_fp_decode(const unsigned char *b, size_t len,
 extern void nd_fp_encode(const NdFingerprint *fp,
 						 unsigned char out[ND_FP_WIRE_SIZE]);
 
+/*
+ * A fingerprint query (SQL type fingerprint_query, built by at_least()):
+ * a fingerprint and the threshold the operators % <% %> compare against,
+ * so that the threshold travels with the query instead of being read from
+ * a GUC on whichever server evaluates it.  544 bytes, no padding: the
+ * threshold in single precision (as the operators compare), a reserved
+ * zero word, then the fingerprint 8-aligned.
+ *
+ * Text form:  T@V:W:K:T:N:HHHHHHHHHHHHHHHH:SSSS...SSSS
+ *
+ * T a decimal number from 0 to 1 (digits, an optional fraction, an
+ * optional exponent; no sign, no spaces), read as a single-precision float
+ * in the C locale's notation, then '@' and a fingerprint's text form.
+ * Written with the fewest significant digits that read back to the same
+ * float.  Binary form: the threshold's IEEE-754 bits (4 bytes, network
+ * order), then the fingerprint's binary form.
+ */
+typedef struct NdFingerprintQuery
+{
+	float		threshold;
+	uint32_t	reserved;
+	NdFingerprint fp;
+} NdFingerprintQuery;
+
+typedef char nd_fpq_layout_check[(sizeof(NdFingerprintQuery) == 8 + sizeof(NdFingerprint) &&
+								  offsetof(NdFingerprintQuery, fp) == 8) ? 1 : -1];
+
+/* Longest threshold text nd_fpq_parse accepts (and nd_fpq_format writes). */
+#define ND_FPQ_THRESHOLD_MAXLEN 32
+#define ND_FPQ_TEXT_MAXLEN (ND_FPQ_THRESHOLD_MAXLEN + 1 + ND_FP_TEXT_MAXLEN)
+#define ND_FPQ_WIRE_SIZE (4 + ND_FP_WIRE_SIZE)
+
+/* Is t a threshold a query may carry (0 <= t <= 1, not NaN)? */
+extern bool nd_fpq_threshold_valid(float t);
+
+/*
+ * Reads a threshold from the start of str (grammar above) into *out and
+ * returns the number of bytes read, or 0 with a sentence in detail when
+ * str does not start with a threshold from 0 to 1.
+ */
+extern size_t nd_fpq_parse_threshold(const char *str, float *out,
+									 char *detail, size_t detail_len);
+
+/* As nd_fp_parse, for the text form of a fingerprint query. */
+extern bool nd_fpq_parse(const char *str, NdFingerprintQuery *out,
+						 char *detail, size_t detail_len);
+
+/*
+ * Writes the shortest decimal text of t that reads back (strtof) to t, at
+ * most ND_FPQ_THRESHOLD_MAXLEN bytes plus a NUL, into buf; returns its
+ * length.  For thresholds that nd_fpq_threshold_valid accepts.
+ */
+extern size_t nd_fpq_format_threshold(float t, char *buf);
+
+/*
+ * The double that strtod reads from t's shortest text (so 0.3f gives 0.3,
+ * as SET neardup.similarity_threshold = 0.3 does).
+ */
+extern double nd_fpq_threshold_double(float t);
+
+/* Canonical text of *q into buf (ND_FPQ_TEXT_MAXLEN + 1 bytes). */
+extern size_t nd_fpq_format(const NdFingerprintQuery *q, char *buf);
+
+/* Valid threshold, reserved zero, and a fingerprint nd_fp_check accepts. */
+extern bool nd_fpq_check(const NdFingerprintQuery *q, char *detail,
+						 size_t detail_len);
+
+/* Binary form, as nd_fp_decode/nd_fp_encode; a threshold of -0 reads as 0. */
+extern bool nd_fpq_decode(const unsigned char *b, size_t len,
+						  NdFingerprintQuery *out, char *detail,
+						  size_t detail_len);
+extern void nd_fpq_encode(const NdFingerprintQuery *q,
+						  unsigned char out[ND_FPQ_WIRE_SIZE]);
+
 #endif							/* NEARDUP_FPIO_H */

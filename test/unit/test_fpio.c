@@ -8,7 +8,9 @@
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fpio.h"
 #include "sketch.h"
@@ -556,6 +558,70 @@ test_wire(void)
 		  strstr(detail, "Slot count") != NULL, "wire: a wrong slot count is rejected");
 }
 
+/* fingerprint_query: the threshold's grammar, canonical text, binary form. */
+static void
+test_query(void)
+{
+	const char *t = "the harbour authority approved a plan to deepen the channel";
+	NdFingerprintQuery q,
+				back;
+	char		text[ND_FPQ_TEXT_MAXLEN + 1],
+				fptext[ND_FP_TEXT_MAXLEN + 1],
+				in[ND_FPQ_TEXT_MAXLEN + 64],
+				detail[ND_FP_DETAIL_LEN];
+	unsigned char w[ND_FPQ_WIRE_SIZE];
+	static const char *const good[] = {"0", "1", "0.3", ".5", "5e-1", "1E0", "00.25", "0.000001"};
+	static const char *const bad[] = {"-0.5", "+0.5", "1.5", "nan", "inf", "0x1p-1", "0.5e", "", ".",
+	"0.50000000000000000000000000000000001"};
+	int			wrong = 0;
+	float		v;
+	volatile double d03;
+
+	memset(&q, 0, sizeof(q));
+	q.fp = fp_of(t, strlen(t), 3);
+	q.threshold = 0.3f;
+	nd_fp_format(&q.fp, fptext);
+	nd_fpq_format(&q, text);
+	CHECK(strncmp(text, "0.3@", 4) == 0 && strcmp(text + 4, fptext) == 0,
+		  "query text: 0.3@ then the fingerprint's text");
+	CHECK(nd_fpq_parse(text, &back, detail, sizeof(detail)) && memcmp(&q, &back, sizeof(q)) == 0,
+		  "query text: parse(format(q)) == q");
+	d03 = 0.3;					/* a double, also where constants are long double (i386) */
+	CHECK(nd_fpq_threshold_double(0.3f) == d03 && nd_fpq_threshold_double(1.0f) == 1.0,
+		  "query threshold as the double SET reads (0.3f -> 0.3)");
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		wrong += !(nd_fpq_parse_threshold(good[i], &v, detail, sizeof(detail)) == strlen(good[i]));
+	CHECK(wrong == 0, "query threshold: plain decimals from 0 to 1 are read whole");
+	wrong = 0;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	{
+		snprintf(in, sizeof(in), "%s@%s", bad[i], fptext);
+		wrong += nd_fpq_parse(in, &back, detail, sizeof(detail));
+	}
+	CHECK(wrong == 0, "query threshold: signs, out of range, nan, inf, hex, bad exponents, 33+ characters rejected");
+	for (float f = 0.0f; f <= 1.0f; f += 0.0009765625f)
+	{
+		char		b[ND_FPQ_THRESHOLD_MAXLEN + 1];
+
+		nd_fpq_format_threshold(f, b);
+		wrong += !(nd_fpq_parse_threshold(b, &v, NULL, 0) == strlen(b) && v == f);
+	}
+	CHECK(wrong == 0, "query threshold: every multiple of 1/1024 round-trips through its shortest text");
+	nd_fpq_encode(&q, w);
+	CHECK(w[0] == 0x3e && w[1] == 0x99 && w[2] == 0x99 && w[3] == 0x9a,
+		  "query wire: the threshold's IEEE-754 bits big-endian first");
+	CHECK(nd_fpq_decode(w, sizeof(w), &back, detail, sizeof(detail)) && memcmp(&q, &back, sizeof(q)) == 0,
+		  "query wire: decode(encode(q)) == q");
+	w[0] = 0x80; w[1] = w[2] = w[3] = 0;
+	CHECK(nd_fpq_decode(w, sizeof(w), &back, detail, sizeof(detail)) && back.threshold == 0.0f &&
+		  !signbit(back.threshold), "query wire: a threshold of -0 reads as 0");
+	w[0] = 0x7f; w[1] = 0xc0;
+	CHECK(!nd_fpq_decode(w, sizeof(w), &back, detail, sizeof(detail)) &&
+		  strstr(detail, "from 0 to 1") != NULL, "query wire: NaN rejected");
+	CHECK(!nd_fpq_decode(w, sizeof(w) - 1, &back, detail, sizeof(detail)) &&
+		  strstr(detail, "Expected 540 bytes") != NULL, "query wire: a short message is rejected");
+}
+
 int
 main(void)
 {
@@ -570,5 +636,6 @@ main(void)
 	test_whitespace_and_case();
 	test_truncation();
 	test_wire();
+	test_query();
 	return unit_done();
 }
