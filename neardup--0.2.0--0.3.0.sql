@@ -111,8 +111,11 @@ CREATE TABLE neardup_tracked (
 	pending regclass NOT NULL,
 	seq regclass NOT NULL,
 	clusters_view regclass NOT NULL,
-	assign_function regprocedure NOT NULL,
-	trigger_function regprocedure NOT NULL,
+	-- the generated functions' signatures, schema-qualified, as text:
+	-- pg_upgrade refuses user tables with regprocedure columns
+	-- (function OIDs are not preserved); read back with ::regprocedure
+	assign_function text NOT NULL,
+	trigger_function text NOT NULL,
 	tracked_since timestamptz NOT NULL DEFAULT pg_catalog.now());
 COMMENT ON TABLE neardup_tracked IS
 'tables whose clusters neardup_track_clusters() keeps current, with their settings and helper objects';
@@ -503,7 +506,7 @@ BEGIN
 		CONTINUE WHEN fps[i] IS NULL OR cur[i] IS NULL;		-- deleted, or no fingerprint
 		CONTINUE WHEN (@extschema@.fingerprint_info(fps[i])).shingle_size IS DISTINCT FROM tr.shingle_size;
 		c := @extschema@.neardup_cluster_id(tr.rel, cur[i]);
-		EXECUTE format('SELECT * FROM %s($1, $2, $3, $4)', tr.assign_function::oid::regproc)
+		EXECUTE format('SELECT * FROM %s($1, $2, $3, $4)', tr.assign_function::pg_catalog.regprocedure::pg_catalog.oid::pg_catalog.regproc)
 			INTO a USING keys[i], fps[i], c, 'settle';
 		-- the row's own id, if it changed (merges relabel the rest)
 		EXECUTE format('UPDATE %1$s t SET %2$I = $1 WHERE t.%3$I::bigint OPERATOR(pg_catalog.=) $2 AND t.%2$I IS DISTINCT FROM $1',
@@ -725,8 +728,8 @@ BEGIN
 
 	INSERT INTO @extschema@.neardup_tracked VALUES (rel, key_column, fp_column, cluster_column, sim, cont, ver, shs,
 		q_merges::regclass, q_pending::regclass, q_seq::regclass, q_view::regclass,
-		(q_assign || '(bigint, @extschema@.fingerprint, bigint, text)')::regprocedure,
-		(q_trigger || '()')::regprocedure, pg_catalog.now());
+		(q_assign || '(bigint, @extschema@.fingerprint, bigint, text)')::pg_catalog.regprocedure::text,
+		(q_trigger || '()')::pg_catalog.regprocedure::text, pg_catalog.now());
 	-- backfill: the batch clusters, keeping the ids the column already had
 	SELECT r.clusters INTO clusters FROM @extschema@.neardup_recluster(rel) r;
 	RETURN clusters;
