@@ -47,6 +47,15 @@ for db in $dbs; do
 	newdb $db
 	[ "$schema" != public ] && q $db "CREATE SCHEMA $schema; ALTER DATABASE $db SET search_path = public, $schema" >/dev/null
 	fill_all $db "$schema" >/dev/null 2>"$base/err"; ok $? "$db: every kind of neardup object, neardup in schema $schema" "$(cat "$base/err")"
+	# A tracked table (issue 15): its config row, generated functions,
+	# merge map, sequence and event trigger must come through pg_upgrade.
+	q $db "CREATE TABLE trk (id bigint PRIMARY KEY, body text, fp fingerprint);
+		CREATE INDEX ON trk USING gin (fp);
+		INSERT INTO trk SELECT g, t, fingerprint(t) FROM (VALUES
+			(1, 'The harbour authority on Tuesday approved a plan to deepen the northern shipping channel by two metres so that larger ships can call'),
+			(2, 'Negotiators were to meet in the capital again on Friday in an effort to hammer out a ceasefire agreement officials said')) v(g, t);
+		SELECT neardup_track_clusters('trk', 'id', 'fp', 'cluster_id', similarity_threshold => 0.5);" >/dev/null 2>"$base/err"
+	ok $? "$db: a table tracked by neardup_track_clusters" "$(cat "$base/err")"
 	digest $db > "$base/$db.before"; members $db > "$base/$db.members-before"
 done
 nd_as_owner "$ND_PGBIN/pg_ctl" -D "$base/old" -m fast -w stop >/dev/null
@@ -70,5 +79,9 @@ for db in $dbs; do
 	is "$(q $db "SELECT count(*) FROM pg_index WHERE NOT indisvalid")" 0 "$db: every index valid"
 	q $db "CREATE EXTENSION amcheck; SELECT bt_index_check('arts_btree', true)" >/dev/null 2>"$base/err"; ok $? "$db: amcheck bt_index_check on the btree index" "$(cat "$base/err")"
 	is "$(q $db "SET enable_seqscan = off; SELECT count(*) FROM arts WHERE fp = fingerprint(body)")" 300 "$db: fingerprints recomputed in the new cluster equal the stored ones (through the hash/btree index)"
+	r=$(q $db "INSERT INTO trk SELECT 3, upper(body), fingerprint(upper(body)) FROM trk WHERE id = 1;
+		SELECT (SELECT cluster_id FROM trk WHERE id = 3) = (SELECT cluster_id FROM trk WHERE id = 1)
+		   AND (SELECT cluster_id FROM trk WHERE id = 2) <> (SELECT cluster_id FROM trk WHERE id = 1)" 2>&1)
+	is "$r" t "$db: the tracked table still assigns clusters after pg_upgrade (a new copy joins its story)"
 done
 finish install-pg-upgrade
