@@ -8,10 +8,7 @@ load="$root/tools/neardup-load"
 work=$(mktemp -d "${TMPDIR:-/tmp}/neardup-cli.XXXXXX")
 chmod 755 "$work"
 trap 'rm -rf "$work"' EXIT
-n=0; fails=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else fails=$((fails + 1)); echo "not ok $n - $2"; [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/#   /'; fi; }
-is() { if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3" "got:      $1
-expected: $2"; fi; }
+source "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
 q() { psql -X -qtA -d "$db" -c "$1"; }
 
 db=neardup_cli_test

@@ -36,12 +36,8 @@ declare -A SKIP=(
 	["create_distributed_table"]="needs Citus: test/dist/citus.sh runs the same steps where Citus is installed"
 )
 
-n=0; fails=0; skips=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"
-	else fails=$((fails + 1)); echo "not ok $n - $2"; [ -n "${3:-}" ] && printf '%s\n' "$3" | head -25 | sed 's/^/#   /'; fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
+skips=0
 skip() { n=$((n + 1)); skips=$((skips + 1)); echo "ok $n - $1 # SKIP $2"; }
 
 # 1. the demo's database

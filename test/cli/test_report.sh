@@ -9,8 +9,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/neardup-report.XXXXXX")
 chmod 755 "$work"
 trap 'rm -rf "$work"' EXIT
-n=0; fails=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else fails=$((fails + 1)); echo "not ok $n - $2"; [ -n "${3:-}" ] && printf '%s\n' "$3" | head -20 | sed 's/^/#   /'; fi; }
+source "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
 db=neardup_report_test
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null 2>&1
 psql -X -q -d "$db" -c 'CREATE EXTENSION neardup' >/dev/null

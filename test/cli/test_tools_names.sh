@@ -9,10 +9,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 load="$root/tools/neardup-load"; report="$root/tools/neardup-report"
 work=$(mktemp -d "${TMPDIR:-/tmp}/neardup-cli13.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-n=0; fails=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else fails=$((fails + 1)); echo "not ok $n - $2"; [ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/#   /'; fi; }
-is() { if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3" "got:      $1
-expected: $2"; fi; }
+source "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
 db=neardup_cli13_test
 q() { psql -X -qtA -d "$db" -c "$1"; }
 psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null

@@ -13,10 +13,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cd "$root"
-n=0; fails=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else fails=$((fails + 1)); echo "not ok $n - $2"; [ -n "${3:-}" ] && printf '%s\n' "$3" | head -20 | sed 's/^/#   /'; fi; }
-is() { if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3" "got:      $1
-expected: $2"; fi; }
+source "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
 pgbench=$(command -v "${ND_PGBIN:-/usr/lib/postgresql/15/bin}/pgbench" || command -v pgbench || true)
 secs=${ND_CONCURRENCY_SECONDS:-4}
 

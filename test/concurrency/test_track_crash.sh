@@ -14,10 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cd "$root"
 source tools/lib.sh
-n=0; fails=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else fails=$((fails + 1)); echo "not ok $n - $2"; [ -n "${3:-}" ] && printf '%s\n' "$3" | head -20 | sed 's/^/#   /'; fi; }
-is() { if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3" "got:      $1
-expected: $2"; fi; }
+source "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
 port=$((ND_PGPORT + 5))
 dir=$(mktemp -d /tmp/neardup-crash.XXXXXX)
 [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"

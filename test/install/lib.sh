@@ -4,10 +4,7 @@
 # and drop their own databases, all named neardup_inst_*.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-n=0; fails=0
-ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else fails=$((fails + 1)); echo "not ok $n - $2"; [ -n "${3:-}" ] && printf '%s\n' "$3" | head -40 | sed 's/^/#   /'; fi; return 0; }
-is() { if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3" "got:      $1
-expected: $2"; fi; }
+source "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
 # q DB SQL: one query, unaligned tuples only; errors go to stderr.
 q() { psql -X -qtA -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 # qs DB: a script on stdin, output as q's.
