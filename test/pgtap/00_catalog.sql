@@ -26,6 +26,7 @@ SELECT is(
 	      'neardup_track_lock(oid,fingerprint)',
 	      'neardup_track_lock_all(oid,fingerprint[])',
 	      'neardup_track_on_drop()',
+	      'neardup_track_regenerate_trigger(regclass)',
 	      'neardup_untrack_clusters(regclass)',
 	      'search_stories(regclass,text,integer,name,name,name,name,regconfig,name,regclass,name,integer,text)',
 	      'similar_stories(regclass,bigint,integer,name,name,name,name,regclass,real,integer)'],

@@ -4,7 +4,9 @@
 -- ids, merges, deletes, updates, recluster, COPY, bad input.  The race
 -- between sessions and the crash test are in test/concurrency.
 BEGIN;
-SELECT plan(62);
+SELECT plan(65);
+-- calls of the generated functions, for the fast-path checks
+SET LOCAL track_functions = 'pl';
 \i test/sql/docs.sql
 
 -- words a..b of story s (positions are stable: doc(s, n, 0) is a prefix
@@ -87,6 +89,13 @@ SELECT is((SELECT cluster_id FROM arts WHERE id = 1013), (SELECT cluster_id FROM
 SELECT is((SELECT count(*) FROM before b JOIN arts a USING (id) WHERE a.cluster_id <> b.cluster_id), 0::bigint,
 	'stable ids: inserts without a merge change no existing id');
 SELECT is((SELECT count(*) FROM arts_cluster_pending), 0::bigint, 'nothing pending in a lone transaction');
+-- The trigger's fast path: the inserts above each found one cluster or
+-- none, so none of them ran the full assignment function.
+CREATE TEMP VIEW assign_calls AS
+	SELECT coalesce((SELECT sum(calls) FROM pg_stat_xact_user_functions WHERE funcname = 'arts_neardup_assign'), 0)::bigint AS n;
+SELECT is((SELECT n FROM assign_calls), 0::bigint, 'fast path: copies and new stories never call the full assignment');
+SELECT ok(pg_get_functiondef('arts_neardup_trigger'::regproc) LIKE '%at_least(NEW.fp, ''0.5''::real)%',
+	'the trigger searches with at_least (the threshold in the query, no setting changed per row)');
 
 -- A merge: A = words 1..100, B = 51..150 (similarity 0.33: two
 -- clusters), B2 a copy of B; then C = 26..125 (0.6 with both) joins them.
@@ -98,6 +107,7 @@ SELECT is((SELECT cluster_id FROM arts WHERE id = 2003), (SELECT cluster_id FROM
 CREATE TEMP TABLE ab AS SELECT (SELECT cluster_id FROM arts WHERE id = 2001) AS a, (SELECT cluster_id FROM arts WHERE id = 2002) AS b;
 INSERT INTO arts (id, story, body, fp) VALUES (2004, 602, pg_temp.part(600, 26, 125), fingerprint(pg_temp.part(600, 26, 125)));
 SELECT is((SELECT count(DISTINCT cluster_id) FROM arts WHERE id BETWEEN 2001 AND 2004), 1::bigint, 'the bridge merges A and B');
+SELECT is((SELECT n FROM assign_calls), 4::bigint, 'the three UPDATEs of fp and the bridge (two clusters) ran the full assignment');
 SELECT is((SELECT cluster_id FROM arts WHERE id = 2001), (SELECT b FROM ab), 'the larger cluster''s id survives (B: 2 rows)');
 SELECT is((SELECT into_id FROM arts_cluster_merges WHERE from_id = (SELECT a FROM ab)), (SELECT b FROM ab), 'the merge map records A -> B');
 SELECT is(neardup_cluster_id('arts', (SELECT a FROM ab)), (SELECT b FROM ab), 'neardup_cluster_id resolves A''s old id');
