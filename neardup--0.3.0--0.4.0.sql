@@ -136,8 +136,8 @@ COMMENT ON FUNCTION neardup_track_template_trigger() IS
 'cluster tracking: template of the per-table trigger function neardup_track_clusters() generates';
 
 -- The trigger function of a tracked table, generated again from the
--- current template (ALTER EXTENSION UPDATE: tables tracked under 0.3.0 get
--- the fast path).  Names come out schema-qualified: search_path is pinned.
+-- current template (tables tracked under 0.3.0 get the fast path).  Names
+-- come out schema-qualified: search_path is pinned.
 CREATE FUNCTION neardup_track_regenerate_trigger(rel regclass)
 RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -175,17 +175,7 @@ BEGIN
 END
 $regen$;
 COMMENT ON FUNCTION neardup_track_regenerate_trigger(regclass) IS
-'cluster tracking: generates the trigger function of a tracked table again from the current template (run by ALTER EXTENSION UPDATE)';
-
-DO $regen_all$
-DECLARE
-	r regclass;
-BEGIN
-	FOR r IN SELECT t.rel FROM @extschema@.neardup_tracked t ORDER BY t.rel::oid LOOP
-		PERFORM @extschema@.neardup_track_regenerate_trigger(r);
-	END LOOP;
-END
-$regen_all$;
+'cluster tracking: generates the trigger function of a tracked table again from the current template (after ALTER EXTENSION UPDATE from 0.3.0: the trigger''s fast path)';
 
 CREATE OR REPLACE FUNCTION neardup_settle(rel regclass, max_rows integer DEFAULT 500)
 RETURNS integer
