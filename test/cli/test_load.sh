@@ -42,11 +42,33 @@ is "$(q "SELECT string_agg(layout, ',' ORDER BY dump, ordinal) FROM articles")" 
 is "$(q 'SELECT count(*) FROM articles WHERE fp IS DISTINCT FROM fingerprint(body)')" 0 "every row carries fingerprint(body)"
 is "$(q 'SELECT count(*) FROM articles_files')" "$(ls "$root"/samples/*.txt | wc -l)" "one files row per file"
 
+# 2b. The server reads local dumps itself (a role that may read server
+# files, the server on this machine); --send sends them; a file the server
+# cannot see is sent too.  The rows are the same either way.
+mkdir -p "$work/pub" "$work/hidden"; cp "$root"/samples/*.txt "$work/pub/"; chmod 755 "$work/pub"; chmod 644 "$work/pub"/*.txt
+nfiles=$(ls "$work"/pub/*.txt | wc -l)
+out=$("$load" -d "$db" -t by_server "$work/pub" 2>&1); rc=$?
+case "$rc|$out" in "0|"*"$nfiles loaded ($nfiles read by the server itself)"*) ok 0 "the server reads the $nfiles local dumps itself";;
+	*) ok 1 "the server reads the $nfiles local dumps itself" "$out";; esac
+out=$("$load" --send -d "$db" -t by_client "$work/pub" 2>&1); rc=$?
+case "$rc|$out" in "0|"*"$nfiles loaded (0 read by the server itself)"*) ok 0 "--send: the loader sends them";;
+	*) ok 1 "--send: the loader sends them" "$out";; esac
+is "$(q "SELECT count(*) FROM (SELECT dump, ordinal, title, body, fp::text FROM by_server EXCEPT SELECT dump, ordinal, title, body, fp::text FROM by_client) x")|$(q 'SELECT count(*) FROM by_server')" \
+	"0|$expected" "...the same $expected rows either way"
+if [ "$(id -u)" -eq 0 ]; then	# a folder only root can read: the server (postgres) cannot see it
+	cp "$root/samples/wire_tt.txt" "$work/hidden/"; chmod 700 "$work/hidden"; chown root "$work/hidden"
+	out=$("$load" -d "$db" -t by_fallback "$work/hidden" 2>&1); rc=$?
+	case "$rc|$out" in "0|"*"1 loaded (0 read by the server itself)"*) ok 0 "a dump the server cannot read is sent";;
+		*) ok 1 "a dump the server cannot read is sent" "$out";; esac
+else
+	ok 0 "a dump the server cannot read is sent # SKIP not root (the server can read what we can)"
+fi
+
 # 3. Idempotent: the same files again, or the same content under another name.
 cp "$root/samples/wire_tt.txt" "$work/renamed copy.txt"
 out=$("$load" -d "$db" "$root/samples" "$work/renamed copy.txt" 2>&1); rc=$?
 is "$rc" 0 "loading again: exit status 0"
-case "$out" in *"0 loaded, 3 skipped"*) ok 0 "…all three skipped (content already loaded)";; *) ok 1 "…all three skipped" "$out";; esac
+case "$out" in *"0 loaded (0 read by the server itself), 3 skipped"*) ok 0 "…all three skipped (content already loaded)";; *) ok 1 "…all three skipped" "$out";; esac
 is "$(q 'SELECT count(*) FROM articles')" "$expected" "…and no row duplicated"
 
 # 4. --force replaces a file's articles instead of adding to them: new
