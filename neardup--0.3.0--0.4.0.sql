@@ -182,6 +182,7 @@ RETURNS integer
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 SET enable_seqscan = off	-- the candidate search goes through the GIN index
+SET jit = off			-- a batch's plan looks costly; compiling it costs more than it saves
 AS $settle$
 DECLARE
 	tr @extschema@.neardup_tracked := @extschema@.neardup_tracked_entry(rel);
