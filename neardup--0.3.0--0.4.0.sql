@@ -42,6 +42,10 @@ RETURNS trigger
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 SET enable_seqscan = off	-- a generic plan must still search through the GIN index
+-- similarity only: candidates must share two band keys with the row (at
+-- 1M rows one shared key is mostly chance: ~700 rows rechecked per insert
+-- instead of a few); with containment links the 0.2 search keeps one
+SET neardup.gin_single_key = {USE_CONT}
 AS $trigger$
 DECLARE
 	safe boolean := false;
@@ -193,6 +197,7 @@ DECLARE
 	todo bigint[];
 	c bigint;
 	a record;
+	single text := current_setting('neardup.gin_single_key');
 BEGIN
 	IF max_rows IS NULL OR max_rows < 1 OR max_rows > 100000 THEN
 		RAISE EXCEPTION 'max_rows must be between 1 and 100000' USING ERRCODE = 'invalid_parameter_value',
@@ -223,6 +228,9 @@ BEGIN
 	IF keys IS NULL THEN
 		RETURN 0;
 	END IF;
+	-- the trigger's lookup setting: similarity only, two matching band
+	-- keys (restored below; an error ends the transaction, which undoes it)
+	PERFORM set_config('neardup.gin_single_key', (tr.containment_threshold IS NOT NULL)::text, true);
 	-- one query for the batch: the rows with a candidate that matters
 	-- (similar, or a containment link) in another cluster; for the others
 	-- the lookup would change nothing
@@ -255,6 +263,7 @@ BEGIN
 			tr.rel, tr.cluster_column, tr.key_column)
 			USING @extschema@.neardup_cluster_id(tr.rel, coalesce(a.cluster, c)), keys[i];
 	END LOOP;
+	PERFORM set_config('neardup.gin_single_key', single, true);
 	EXECUTE format('DELETE FROM %s WHERE key = ANY ($1)', tr.pending) USING keys;
 	RETURN cardinality(keys);
 END

@@ -33,6 +33,7 @@
 
 #include "bands.h"
 #include "index_common.h"
+#include "neardup.h"
 
 PG_FUNCTION_INFO_V1(fingerprint_gin_extract_value);
 PG_FUNCTION_INFO_V1(fingerprint_gin_extract_query);
@@ -237,10 +238,19 @@ gin_extract_value(FunctionCallInfo fcinfo, int format)
 static int
 gin_similar_need(const int32 *keys, int n, int bands, int rows, double t)
 {
+	int			need;
+
 	if (t > 0.0 && n == 1 && keys[0] == ND_GIN_EMPTY_KEY)
 		return 1;				/* only empty texts are similar to it */
 	/* 0 (every row) at t = 0 or below what the layout serves */
-	return nd_band_query_need(n, bands, rows, t);
+	need = nd_band_query_need(n, bands, rows, t);
+	/*
+	 * neardup.gin_single_key off: two matching keys at least where one
+	 * would do (one is mostly chance at scale; cluster tracking's lookups)
+	 */
+	if (!NeardupGinSingleKey && need == 1 && n >= 2)
+		need = 2;
+	return need;
 }
 
 /*

@@ -20,6 +20,7 @@ PG_MODULE_MAGIC;
 double		NeardupSimilarityThreshold = 0.5;
 double		NeardupContainmentThreshold = 0.5;
 bool		NeardupTrackBulk = true;
+bool		NeardupGinSingleKey = true;
 
 void		_PG_init(void);
 
@@ -44,6 +45,14 @@ _PG_init(void)
 							 "Lets a big transaction on a cluster-tracked table that is alone on it lock the whole table instead of band keys.",
 							 "Off: rows beyond the lock budget stay provisional until neardup_settle(), and concurrent loaders keep running in parallel.",
 							 &NeardupTrackBulk,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+	DefineCustomBoolVariable("neardup.gin_single_key",
+							 "Lets a GIN % query return rows that share a single band key with the query where the threshold allows it.",
+							 "Off: at least two matching keys (far fewer chance candidates to recheck at scale; a pair right at the threshold is missed more often). Cluster tracking turns it off for its similarity lookups.",
+							 &NeardupGinSingleKey,
 							 true,
 							 PGC_USERSET,
 							 0,

@@ -55,6 +55,7 @@ typedef NdFingerprintQuery FingerprintQuery;
 extern double NeardupSimilarityThreshold;
 extern double NeardupContainmentThreshold;
 extern bool NeardupTrackBulk;
+extern bool NeardupGinSingleKey;
 
 /* neardup.c */
 extern void NeardupInterruptTick(void *arg);

@@ -4,7 +4,7 @@
 -- ids, merges, deletes, updates, recluster, COPY, bad input.  The race
 -- between sessions and the crash test are in test/concurrency.
 BEGIN;
-SELECT plan(65);
+SELECT plan(66);
 -- calls of the generated functions, for the fast-path checks
 SET LOCAL track_functions = 'pl';
 \i test/sql/docs.sql
@@ -96,6 +96,8 @@ CREATE TEMP VIEW assign_calls AS
 SELECT is((SELECT n FROM assign_calls), 0::bigint, 'fast path: copies and new stories never call the full assignment');
 SELECT ok(pg_get_functiondef('arts_neardup_trigger'::regproc) LIKE '%at_least(NEW.fp, ''0.5''::real)%',
 	'the trigger searches with at_least (the threshold in the query, no setting changed per row)');
+SELECT ok((SELECT proconfig FROM pg_proc WHERE oid = 'arts_neardup_trigger'::regproc) @> ARRAY['neardup.gin_single_key=false'],
+	'similarity only: the trigger''s lookups need two matching band keys (neardup.gin_single_key off)');
 
 -- A merge: A = words 1..100, B = 51..150 (similarity 0.33: two
 -- clusters), B2 a copy of B; then C = 26..125 (0.6 with both) joins them.
