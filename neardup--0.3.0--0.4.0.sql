@@ -197,7 +197,7 @@ DECLARE
 	todo bigint[];
 	c bigint;
 	a record;
-	single text := current_setting('neardup.gin_single_key');
+	single text := coalesce(current_setting('neardup.gin_single_key', true), 'on');	-- (the library may not be loaded yet)
 BEGIN
 	IF max_rows IS NULL OR max_rows < 1 OR max_rows > 100000 THEN
 		RAISE EXCEPTION 'max_rows must be between 1 and 100000' USING ERRCODE = 'invalid_parameter_value',
