@@ -268,3 +268,35 @@ BEGIN
 	RETURN cardinality(keys);
 END
 $settle$;
+
+-- Dropping a tracked table needs CASCADE (its view <table>_clusters
+-- depends on it), and 0.3.0's event trigger then failed: the view was
+-- dropped by the same statement, its regclass printed as a bare OID, and
+-- "DROP VIEW IF EXISTS 6445705" is a syntax error, so the DROP TABLE was
+-- refused.  Helpers the statement dropped already are skipped now.
+CREATE OR REPLACE FUNCTION neardup_track_on_drop()
+RETURNS event_trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $ondrop$
+DECLARE
+	r record;
+	rel regclass;
+BEGIN
+	FOR r IN
+		DELETE FROM @extschema@.neardup_tracked t
+		 USING pg_event_trigger_dropped_objects() d
+		 WHERE d.classid = 'pg_class'::regclass AND d.objsubid = 0 AND t.rel::oid = d.objid
+		RETURNING t.*
+	LOOP
+		EXECUTE format('DROP FUNCTION IF EXISTS %s', r.trigger_function);
+		EXECUTE format('DROP FUNCTION IF EXISTS %s', r.assign_function);
+		FOREACH rel IN ARRAY ARRAY[r.clusters_view, r.merges, r.pending, r.seq] LOOP
+			CONTINUE WHEN NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = rel::oid);
+			EXECUTE format('DROP %s IF EXISTS %s',
+				CASE (SELECT c.relkind FROM pg_class c WHERE c.oid = rel::oid)
+					WHEN 'v' THEN 'VIEW' WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, rel);
+		END LOOP;
+	END LOOP;
+END
+$ondrop$;

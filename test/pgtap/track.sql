@@ -4,7 +4,7 @@
 -- ids, merges, deletes, updates, recluster, COPY, bad input.  The race
 -- between sessions and the crash test are in test/concurrency.
 BEGIN;
-SELECT plan(66);
+SELECT plan(68);
 -- calls of the generated functions, for the fast-path checks
 SET LOCAL track_functions = 'pl';
 \i test/sql/docs.sql
@@ -167,6 +167,16 @@ SELECT is((SELECT count(*) FROM pg_trigger WHERE tgrelid = 'arts'::regclass AND 
 SELECT ok(to_regclass('arts_cluster_merges') IS NULL AND to_regclass('arts_cluster_pending') IS NULL
 	AND to_regclass('arts_clusters') IS NULL AND to_regclass('arts_cluster_seq') IS NULL, 'merge map, pending list, view, sequence dropped');
 SELECT has_column('arts', 'cluster_id', 'the cluster column stays');
+
+-- Dropping a tracked table (CASCADE: its view depends on it) drops its
+-- helpers and its entry (0.3.0's event trigger refused the DROP).
+CREATE TABLE arts2 (id bigint PRIMARY KEY, fp fingerprint);
+CREATE INDEX ON arts2 USING gin (fp);
+SELECT neardup_track_clusters('arts2', 'id', 'fp', 'cluster_id', 0.5);
+SELECT lives_ok($$DROP TABLE arts2 CASCADE$$, 'DROP TABLE of a tracked table, CASCADE');
+SELECT ok(to_regclass('arts2_cluster_merges') IS NULL AND to_regclass('arts2_cluster_pending') IS NULL
+	AND to_regclass('arts2_cluster_seq') IS NULL AND NOT EXISTS (SELECT 1 FROM neardup_tracked WHERE rel::text = 'arts2'),
+	'... its merge map, pending list, sequence and tracking entry are gone');
 
 SELECT * FROM finish();
 ROLLBACK;
