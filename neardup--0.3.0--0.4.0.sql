@@ -509,8 +509,21 @@ BEGIN
 	END IF;
 
 	-- Hits of each story over all its copies (not only the ones read above):
-	-- the query is evaluated on the stories' members only.
-	IF mode = 'column' THEN
+	-- the query is evaluated on the stories' members only.  The members
+	-- are fetched first (OFFSET 0 keeps the planner from AND-ing in a
+	-- bitmap of every hit of a common word, which at 1M rows costs more
+	-- than the members' rows), when an index finds them: a btree on the
+	-- cluster column, or the clusters table.
+	IF mode = 'column' AND EXISTS (
+		SELECT 1 FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_am am ON am.oid = c.relam
+		 WHERE x.indrelid = rel AND am.amname = 'btree' AND x.indpred IS NULL AND x.indkey[0] =
+		       (SELECT a.attnum FROM pg_attribute a WHERE a.attrelid = rel AND a.attname = cluster_column)) THEN
+		sql := format('SELECT m.cid, count(*)::integer AS hits,'
+		              ' (array_agg(m.key ORDER BY m.key))[1:$3] AS keys'
+		              ' FROM (SELECT t.%1$I::bigint AS cid, t.%2$I::bigint AS key, %4$s @@ $1 AS hit'
+		              '         FROM %3$s t WHERE t.%1$I = ANY ($2) OFFSET 0) m WHERE m.hit GROUP BY 1',
+		              cluster_column, key_column, rel, tsv_expr);
+	ELSIF mode = 'column' THEN
 		sql := format('SELECT t.%1$I::bigint AS cid, count(*)::integer AS hits,'
 		              ' (array_agg(t.%2$I::bigint ORDER BY t.%2$I))[1:$3] AS keys'
 		              ' FROM %3$s t WHERE %4$s @@ $1 AND t.%1$I = ANY ($2) GROUP BY 1',
@@ -518,7 +531,8 @@ BEGIN
 	ELSIF mode = 'table' THEN
 		sql := format('SELECT c.cluster_id::bigint AS cid, count(*)::integer AS hits,'
 		              ' (array_agg(t.%1$I::bigint ORDER BY t.%1$I))[1:$3] AS keys'
-		              ' FROM %2$s c JOIN %3$s t ON t.%1$I = c.key WHERE %4$s @@ $1 AND c.cluster_id = ANY ($2) GROUP BY 1',
+		              ' FROM (SELECT c.key, c.cluster_id FROM %2$s c WHERE c.cluster_id = ANY ($2) OFFSET 0) c'
+		              ' JOIN %3$s t ON t.%1$I = c.key WHERE %4$s @@ $1 GROUP BY 1',
 		              key_column, clusters, rel, tsv_expr);
 	ELSE
 		sql := format('SELECT s.i::bigint AS cid, count(*)::integer AS hits,'
