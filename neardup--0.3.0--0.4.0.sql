@@ -412,6 +412,12 @@ BEGIN
 			IF FOUND THEN
 				EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s f WHERE f.lexeme OPERATOR(pg_catalog.=) $1)', sl.floors)
 					INTO via_lists USING lexeme;
+				-- a lexeme without a list was in fewer than min_df rows: few
+				-- hits, so 'auto' ranks them all with ts_rank (GIN), and every
+				-- one-lexeme query of a table with lists ranks the same way
+				IF NOT via_lists AND search_stories.method OPERATOR(pg_catalog.=) 'auto' THEN
+					use_method := 'gin';
+				END IF;
 			END IF;
 		END IF;
 	END IF;

@@ -184,8 +184,9 @@ def pick_words(cur, n_docs, per_band):
 
 def run_method(cur, method, words, timeout_ms):
     """Milliseconds per word (the first word is a warm-up, not counted),
-    the number of queries cut by the timeout, and the paths taken."""
-    ms, cut, via = [], 0, {}
+    the number of queries cut by the timeout, the paths taken and, for
+    search_stories, the rows of each word (without via)."""
+    ms, cut, via, got = [], 0, {}, {}
     cur.execute("SET statement_timeout = %d" % timeout_ms)
     for i, (w, _) in enumerate(words):
         t = time.perf_counter()
@@ -198,16 +199,17 @@ def run_method(cur, method, words, timeout_ms):
             rows = None
         dt = (time.perf_counter() - t) * 1000
         if rows is None:
-            cut += 1
+            cut += i > 0
             dt = max(dt, timeout_ms)
         elif method.startswith("stories"):
             for r in rows[:1]:
                 via[r[7]] = via.get(r[7], 0) + 1
+            got[w] = (rows[0][7] if rows else None, [tuple(r[:7]) for r in rows])
         if i > 0:
             ms.append(dt)
         assert rows is None or len(rows) <= K
     cur.execute("SET statement_timeout = 0")
-    return ms, cut, via
+    return ms, cut, via, got
 
 
 def explain(conn, method, word, path):
@@ -292,6 +294,7 @@ def main():
     if not have_rum:
         want = [m for m in want if m in GIN_ONLY]
     res["ms"], res["cut"], res["via"] = {}, {}, {}
+    rows = {}
     for m in want:
         gin_only = m in GIN_ONLY and have_rum
         if gin_only:
@@ -305,7 +308,8 @@ def main():
                 if len(ws) < 2:
                     continue
             log("%s, %s words (%d)" % (m, band, len(ws) - 1))
-            ms, cut, via = run_method(cur, m, ws, a.readme_timeout_ms if m == "readme" else 600000)
+            ms, cut, via, got = run_method(cur, m, ws, a.readme_timeout_ms if m == "readme" else 600000)
+            rows.setdefault(m, {}).update(got)
             res["ms"].setdefault(m, {})[band] = ms
             res["cut"].setdefault(m, {})[band] = cut
             res["via"].setdefault(m, {})[band] = via
@@ -314,6 +318,19 @@ def main():
         if gin_only:
             conn.rollback()
             conn.autocommit = True
+    # exactness at scale: the search-list methods against the GIN path
+    # (same rows expected, ranks and headlines included), and the RUM path's
+    # stories against it
+    res["same_rows"] = {}
+    ref = rows.get("stories_gin", {})
+    for m in ("stories_lists_gin", "stories_lists_rum", "stories_rum"):
+        if m in rows and ref:
+            common = [w for w in rows[m] if w in ref and (m == "stories_rum" or rows[m][w][0] == "lists")]
+            if m == "stories_rum":
+                same = sum(1 for w in common if sorted(r[0] for r in rows[m][w][1]) == sorted(r[0] for r in ref[w][1]))
+            else:
+                same = sum(1 for w in common if rows[m][w][1] == ref[w][1])
+            res["same_rows"][m] = "%d of %d words" % (same, len(common))
     with open(os.path.join(a.out, "results.json"), "w") as f:
         json.dump(res, f, indent=1)
     print("n = %d articles, k = %d stories; sizes: %s; build s: %s" % (n_docs, K, res["sizes"], res["build"]))
@@ -330,6 +347,9 @@ def main():
                 print("%-18s %-7s %5d %10.1f %10.1f %10.1f %5d  %s" % (
                     m, band, len(ms), statistics.median(ms), pct(ms, 99), statistics.mean(ms),
                     res["cut"][m][band], res["via"][m][band] or ""))
+    for m, v in res["same_rows"].items():
+        print("%s vs stories_gin: %s %s" % (m, "same stories (ids) for" if m == "stories_rum"
+                                            else "identical rows, of the words read from lists, for", v))
     print("plans: %s/explain-*.txt" % a.out)
 
 

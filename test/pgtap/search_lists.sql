@@ -4,7 +4,7 @@
 -- inserts, deletes, updates and TRUNCATE; search results through them
 -- equal brute force and the GIN (and RUM) paths.
 BEGIN;
-SELECT plan(48);
+SELECT plan(50);
 
 -- A generated table like search.sql's: story 1 has 300 copies that say
 -- "harbour" three times; 300 more stories of 1 to 6 copies and 200
@@ -210,8 +210,12 @@ SELECT results_eq(
 	'rum and gin: the same rows for a listed lexeme, ranks included');
 SELECT is((SELECT array_agg(DISTINCT via) FROM search_stories('arts', 'harbour tide', 5, cluster_column => 'cl')),
 	ARRAY['rum'], 'rum: a two-lexeme query takes the RUM scan');
+SELECT is((SELECT array_agg(DISTINCT via) FROM search_stories('arts', '250', 5, cluster_column => 'cl')),
+	ARRAY['gin'], 'rum, auto: a one-lexeme query without a list ranks with ts_rank (GIN) like the listed ones');
+SELECT is((SELECT array_agg(DISTINCT via) FROM search_stories('arts', '250', 5, cluster_column => 'cl', method => 'rum')),
+	ARRAY['rum'], 'rum, method => rum: the RUM scan as asked');
 \else
-SELECT skip('rum is not installed (Debian package postgresql-15-rum): RUM path not tested', 3);
+SELECT skip('rum is not installed (Debian package postgresql-15-rum): RUM path not tested', 5);
 \endif
 
 -- TRUNCATE empties the lists; dropping removes them and the trigger.
