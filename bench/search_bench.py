@@ -307,14 +307,15 @@ def main():
     want = [m for m in METHODS if m in a.methods.split(",") and m != "readme"]
     if "readme" in a.methods.split(",") and a.readme_queries > 0:
         want.append("readme")   # last: it may need its index built first
-    if not have_rum:
+    rum_index = cur.execute("SELECT to_regclass('articles_tsv_rum') IS NOT NULL").fetchone()[0]
+    if not (have_rum and rum_index):
         want = [m for m in want if m in GIN_ONLY]
     res["ms"], res["cut"], res["via"] = {}, {}, {}
     rows = {}
     for m in want:
         if m == "readme":
             readme_index(conn, res)
-        gin_only = m in GIN_ONLY and have_rum
+        gin_only = m in GIN_ONLY and rum_index
         if gin_only:
             conn.autocommit = False
             cur.execute("DROP INDEX articles_tsv_rum")   # rolled back below
