@@ -280,6 +280,8 @@ def main():
     p.add_argument("--queries", type=int, default=35, help="timed queries per band (plus one warm-up)")
     p.add_argument("--readme-queries", type=int, default=10, help="README pattern: first N words of each band (0: none)")
     p.add_argument("--readme-timeout-ms", type=int, default=120000)
+    p.add_argument("--gin-queries", type=int, default=0,
+                   help="gin and stories_gin (every hit ranked): only the first N words of each band (0: all)")
     p.add_argument("--readme-subset", type=int, default=0,
                    help="README pattern on the rows with id <= N only (a copy with its own index); 0: all rows")
     p.add_argument("--depth", type=int, default=200, help="search_lists_build depth")
@@ -342,6 +344,8 @@ def main():
                 ws = ws[:a.readme_queries + 1]
                 if len(ws) < 2:
                     continue
+            elif m in ("gin", "stories_gin") and a.gin_queries:
+                ws = ws[:a.gin_queries + 1]
             log("%s, %s words (%d)" % (m, band, len(ws) - 1))
             ms, cut, via, got = run_method(cur, m, ws, a.readme_timeout_ms if m == "readme" else 600000)
             rows.setdefault(m, {}).update(got)
