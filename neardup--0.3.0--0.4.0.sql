@@ -228,8 +228,10 @@ $search_lists_build$;
 COMMENT ON FUNCTION search_lists_build(regclass, name, name, integer, integer) IS
 'build (or rebuild) impact-ordered search lists for one-lexeme search_stories() queries: per lexeme in at least min_df rows, its depth best rows by ts_rank; a trigger keeps them exact; returns the number of listed rows';
 
--- search_stories() 0.4.0: one more argument (lists) and one more column
--- (via: the path taken), so DROP + CREATE.
+-- search_stories() 0.4.0: two more arguments (lists; headlines, false:
+-- no ts_headline, which parses each representative's text and is most of
+-- the time of a query answered from a list) and one more column (via:
+-- the path taken), so DROP + CREATE.
 DROP FUNCTION search_stories(regclass, text, integer, name, name, name, name, regconfig, name, regclass, name, integer, text);
 CREATE FUNCTION search_stories(rel regclass,
 	query text,
@@ -245,6 +247,7 @@ CREATE FUNCTION search_stories(rel regclass,
 	max_keys integer DEFAULT 10,
 	method text DEFAULT 'auto',
 	lists boolean DEFAULT true,
+	headlines boolean DEFAULT true,
 	OUT story bigint,
 	OUT key bigint,
 	OUT title text,
@@ -553,17 +556,17 @@ BEGIN
 		' agg AS (%1$s)'
 		' SELECT s.story, s.key, %2$s, s.rank,'
 		'        coalesce(a.hits, 1), CASE WHEN $3 = 0 THEN ''{}''::bigint[] ELSE coalesce(a.keys, ARRAY[s.key]) END,'
-		'        ts_headline(%3$L::regconfig, t.%4$I, $1), $10'
+		'        CASE WHEN $11 THEN ts_headline(%3$L::regconfig, t.%4$I, $1) END, $10'
 		'   FROM s JOIN %5$s t ON t.ctid = s.tid'
 		'   LEFT JOIN agg a ON a.cid = CASE WHEN %6$L = ''fp'' THEN s.ord ELSE s.story END'
 		'  ORDER BY s.ord',
 		sql,
 		CASE WHEN title_column IS NULL THEN 'NULL::text' ELSE format('t.%I::text', title_column) END,
 		config::text, text_column, rel, mode)
-		USING q, s_story, max_keys, s_fp, s_story, s_key, s_rank, s_tid, s_grp, via_text;
+		USING q, s_story, max_keys, s_fp, s_story, s_key, s_rank, s_tid, s_grp, via_text, headlines;
 END
 $search_stories$;
 
-COMMENT ON FUNCTION search_stories(regclass, text, integer, name, name, name, name, regconfig, name, regclass, name, integer, text, boolean) IS
-'full-text search with near-duplicates collapsed: the k best stories (one row each: representative = best-ranked hit, its rank, the number of hits in the story, up to max_keys keys, a ts_headline of the representative, the path taken); a one-lexeme query with search lists (search_lists_build()) reads its list best-first, others read ranked hits lazily through a RUM index when there is one, else GIN on the stored tsvector, only until k stories are found';
+COMMENT ON FUNCTION search_stories(regclass, text, integer, name, name, name, name, regconfig, name, regclass, name, integer, text, boolean, boolean) IS
+'full-text search with near-duplicates collapsed: the k best stories (one row each: representative = best-ranked hit, its rank, the number of hits in the story, up to max_keys keys, a ts_headline of the representative unless headlines is false, the path taken); a one-lexeme query with search lists (search_lists_build()) reads its list best-first, others read ranked hits lazily through a RUM index when there is one, else GIN on the stored tsvector, only until k stories are found';
 

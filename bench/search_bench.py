@@ -23,6 +23,7 @@ frequency:
   stories_lists_rum   search_stories(...) (method 'auto') with the RUM index
                       present: search lists, else RUM for several words
                       and GIN for a one-word query without a list
+  stories_lists_*_nohl  the same with headlines => false (no ts_headline)
 
 The GIN-only methods run in a transaction that drops the RUM index first
 and rolls back at the end (the planner cannot use it; nothing is rebuilt).
@@ -74,8 +75,10 @@ SELECT c.cluster_id AS story, count(*) AS copies, min(h.d) AS d
     "stories_rum": STORY.format("method => 'rum', lists => false"),
     "stories_lists_gin": STORY.format("method => 'gin'"),
     "stories_lists_rum": STORY.format("method => 'auto'"),
+    "stories_lists_gin_nohl": STORY.format("method => 'gin', headlines => false"),
+    "stories_lists_rum_nohl": STORY.format("method => 'auto', headlines => false"),
 }
-GIN_ONLY = ("readme", "gin", "stories_gin", "stories_lists_gin")
+GIN_ONLY = ("readme", "gin", "stories_gin", "stories_lists_gin", "stories_lists_gin_nohl")
 
 
 def log(msg):

@@ -32,7 +32,7 @@ SELECT is(
 	      'search_lists_collect(regclass,name,name,integer,text[])',
 	      'search_lists_drop(regclass)',
 	      'search_lists_trigger()',
-	      'search_stories(regclass,text,integer,name,name,name,name,regconfig,name,regclass,name,integer,text,boolean)',
+	      'search_stories(regclass,text,integer,name,name,name,name,regconfig,name,regclass,name,integer,text,boolean,boolean)',
 	      'similar_stories(regclass,bigint,integer,name,name,name,name,regclass,real,integer)'],
 	'every neardup function but boilerplate_passages, connected_components, duplicate_clusters, search_stories, similar_stories and the tracking and search-list ones is PARALLEL SAFE');
 

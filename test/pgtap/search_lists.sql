@@ -4,7 +4,7 @@
 -- inserts, deletes, updates and TRUNCATE; search results through them
 -- equal brute force and the GIN (and RUM) paths.
 BEGIN;
-SELECT plan(52);
+SELECT plan(53);
 
 -- A generated table like search.sql's: story 1 has 300 copies that say
 -- "harbour" three times; 300 more stories of 1 to 6 copies and 200
@@ -119,6 +119,10 @@ SELECT results_eq(
 	$$SELECT story, key, title, rank, hits, keys, headline FROM search_stories('arts', 'tide', 8, cluster_column => 'cl')$$,
 	$$SELECT story, key, title, rank, hits, keys, headline FROM search_stories('arts', 'tide', 8, cluster_column => 'cl', method => 'gin', lists => false)$$,
 	'lists and the GIN path give the same rows, headlines included');
+SELECT results_eq(
+	$$SELECT story, key, title, rank, hits, keys, NULL::text, via FROM search_stories('arts', 'tide', 8, cluster_column => 'cl')$$,
+	$$SELECT story, key, title, rank, hits, keys, headline, via FROM search_stories('arts', 'tide', 8, cluster_column => 'cl', headlines => false)$$,
+	'headlines => false: the same rows with no headline');
 SELECT is((SELECT array_agg(DISTINCT via) FROM search_stories('arts', 'tide', 8, cluster_column => 'cl', lists => false)),
 	ARRAY['gin'], 'lists => false takes the ranked scan');
 SELECT is((SELECT count(*) || ':' || count(DISTINCT story) FROM search_stories('arts', 'harbour', 5, cluster_column => 'cl')),
