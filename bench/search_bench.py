@@ -366,9 +366,11 @@ def main():
     # (same rows expected, ranks and headlines included), and the RUM path's
     # stories against it
     res["same_rows"] = {}
-    ref = rows.get("stories_gin", {})
+    refname = "stories_gin" if "stories_gin" in rows else "stories_lists_gin"
+    ref = rows.get(refname, {})
+    res["same_rows_ref"] = refname
     for m in ("stories_lists_gin", "stories_lists_rum", "stories_rum"):
-        if m in rows and ref:
+        if m in rows and ref and m != refname:
             common = [w for w in rows[m] if w in ref and (m == "stories_rum" or rows[m][w][0] == "lists")]
             if m == "stories_rum":
                 same = sum(1 for w in common if sorted(r[0] for r in rows[m][w][1]) == sorted(r[0] for r in ref[w][1]))
@@ -395,7 +397,7 @@ def main():
                     m, band, len(ms), statistics.median(ms), pct(ms, 99), statistics.mean(ms),
                     res["cut"][m][band], res["via"][m][band] or ""))
     for m, v in res["same_rows"].items():
-        print("%s vs stories_gin: %s %s" % (m, "same stories (ids) for" if m == "stories_rum"
+        print("%s vs %s: %s %s" % (m, res["same_rows_ref"], "same stories (ids) for" if m == "stories_rum"
                                             else "identical rows, of the words read from lists, for", v))
     print("plans: %s/explain-*.txt" % a.out)
 
