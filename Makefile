@@ -27,6 +27,7 @@ OBJS = \
 	src/neardup.o \
 	src/passage.o \
 	src/query.o \
+	src/search.o \
 	src/similarity.o \
 	src/split.o \
 	src/track.o

@@ -19,7 +19,7 @@ if [ -z "${PG_CONFIG:-}" ]; then
 fi
 export PG_CONFIG
 
-ND_PACKAGES="make gcc gcc-multilib pkg-config clang-14 libclang-rt-14-dev locales python3 python3-psycopg python3-psycopg2 chromium postgresql-15 postgresql-server-dev-15 libxxhash-dev postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl postgresql-15-rum"
+ND_PACKAGES="make gcc gcc-multilib pkg-config clang-14 libclang-rt-14-dev locales python3 python3-psycopg chromium postgresql-15 postgresql-server-dev-15 libxxhash-dev postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl postgresql-15-rum"
 
 # nd_log: a step heading on stderr, in bold only when stderr is a terminal
 # (no escape codes in piped or redirected logs; NO_COLOR turns it off too).

@@ -26,6 +26,26 @@ is "$(q "SELECT count(*) || ':' || max(hits) FROM search_stories('g', 'harbour')
 "$load" -q -d "$db" -t g --search-index gin "$root/samples"; rc=$?
 is "$rc" 0 "running it again (column and index exist) is fine"
 
+# --search-lists: lists built after the load (every word of the samples in
+# at least 2 articles), search_stories reads them and equals the GIN path;
+# a second load keeps them (the trigger maintains them).
+"$load" -q -d "$db" -t sl --search-index gin --search-lists --search-lists-min-df 2 --search-lists-depth 50 "$root/samples"; rc=$?
+is "$rc" 0 "--search-lists: exit status 0"
+is "$(q "SELECT depth || ':' || min_df FROM search_lists WHERE rel = 'sl'::regclass")" "50:2" "--search-lists: registered with its depth and min_df"
+is "$(q "SELECT count(*) > 0 FROM sl_search_floors WHERE lexeme = 'harbour'")" t "--search-lists: harbour has a list"
+is "$(q "SELECT string_agg(DISTINCT via, ',') FROM search_stories('sl', 'harbour', 1)")" lists "search_stories reads the list (k = 1: the list has enough)"
+is "$(q "SELECT string_agg(story || ':' || key || ':' || hits || ':' || rank, ',') FROM search_stories('sl', 'harbour')")" \
+   "$(q "SELECT string_agg(story || ':' || key || ':' || hits || ':' || rank, ',') FROM search_stories('sl', 'harbour', lists => false, method => 'gin')")" \
+   "…and gives the rows of the GIN path"
+out=$("$load" -d "$db" -t sl --search-lists --force "$root/samples" 2>&1); rc=$?
+is "$rc" 0 "--search-lists again with --force: exit status 0"
+case "$out" in *"has search lists already"*) ok 0 "…keeps the lists and says so";; *) ok 1 "…keeps the lists and says so" "$out";; esac
+is "$(q "SELECT count(*) FROM sl_search_lists l WHERE NOT EXISTS (SELECT 1 FROM sl WHERE sl.id = l.key)")" 0 \
+   "…and the replaced articles left the lists (trigger)"
+out=$("$load" -q -d "$db" -t nl --search-lists "$root/samples" 2>&1); rc=$?
+is "$rc" 1 "--search-lists without a tsv column: exit status 1"
+case "$out" in *"no tsvector column"*) ok 0 "…and says why";; *) ok 1 "…and says why" "$out";; esac
+
 # RUM: only when the extension is available.
 if [ "$(q "SELECT count(*) FROM pg_available_extensions WHERE name = 'rum'")" = 1 ]; then
 	out=$("$load" -q -d "$db" -t r --search-index rum "$root/samples" 2>&1); rc=$?

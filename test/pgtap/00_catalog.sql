@@ -10,8 +10,9 @@ SELECT is_strict('split_articles', ARRAY['text']);
 
 -- Every function of the extension is PARALLEL SAFE except
 -- boilerplate_passages, connected_components, duplicate_clusters,
--- search_stories and similar_stories, which read tables (RESTRICTED), and
--- the cluster-tracking functions that take locks or write (UNSAFE).
+-- search_lists_collect, search_stories and similar_stories, which read
+-- tables (RESTRICTED), and the cluster-tracking and search-list functions
+-- that take locks or write (UNSAFE).
 SELECT is(
 	(SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text COLLATE "C")
 	   FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
@@ -28,9 +29,13 @@ SELECT is(
 	      'neardup_track_on_drop()',
 	      'neardup_track_regenerate_trigger(regclass)',
 	      'neardup_untrack_clusters(regclass)',
-	      'search_stories(regclass,text,integer,name,name,name,name,regconfig,name,regclass,name,integer,text)',
+	      'search_lists_build(regclass,name,name,integer,integer)',
+	      'search_lists_collect(regclass,name,name,integer,text[])',
+	      'search_lists_drop(regclass)',
+	      'search_lists_trigger()',
+	      'search_stories(regclass,text,integer,name,name,name,name,regconfig,name,regclass,name,integer,text,boolean,boolean)',
 	      'similar_stories(regclass,bigint,integer,name,name,name,name,regclass,real,integer)'],
-	'every neardup function but boilerplate_passages, connected_components, duplicate_clusters, search_stories, similar_stories and the tracking ones is PARALLEL SAFE');
+	'every neardup function but boilerplate_passages, connected_components, duplicate_clusters, search_stories, similar_stories and the tracking and search-list ones is PARALLEL SAFE');
 
 SELECT is(
 	(SELECT array_agg(p.oid::regprocedure::text ORDER BY 1)

@@ -6,7 +6,7 @@ SELECT plan(44);
 
 SELECT has_function('search_stories');
 SELECT volatility_is('search_stories', ARRAY['regclass', 'text', 'integer', 'name', 'name', 'name', 'name',
-	'regconfig', 'name', 'regclass', 'name', 'integer', 'text'], 'stable');
+	'regconfig', 'name', 'regclass', 'name', 'integer', 'text', 'boolean', 'boolean'], 'stable');
 
 -- A generated table: story 1 has 500 copies that mention "harbour" three
 -- times (they rank above everything else); 300 further stories of 1 to 6
