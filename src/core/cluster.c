@@ -43,13 +43,36 @@
  * (radix.c: 3 passes of 11 bits, skipped when a digit is constant) groups equal keys into runs, rows in index order inside a run.
  * A run of up to 16 rows is verified pair by pair; a larger one (a
  * boilerplate text copied many times, or a common 32-bit collision) is
- * verified against at most 16 "leaders" per row: a member that matches no
- * leader becomes one while there are fewer than 16, so a run costs at most
- * 16 verifications per member and never goes quadratic.  Pairs already in
- * one set are skipped (a find per pair), which makes the later bands of a
- * duplicate group nearly free.  Because runs keep index order and the
- * leader choice depends only on the order of processing, the same rows in
- * the same order always give the same edges and the same clusters.
+ * verified against at most 16 "leaders" per row, so a run costs at most
+ * 16 verifications per member and never goes quadratic.  Two rules pick
+ * the leaders (NdEdgeRule.keyed_runs):
+ *
+ *   keyed (0.4.0).  Rows are indexed in key order (the caller's order:
+ *   duplicate_clusters sorts by key).  A member becomes a leader, while
+ *   there are fewer than 16, iff it is related (similar; in the
+ *   containment pass, contained either way at the containment threshold)
+ *   to none of the current leaders, verified.  A pair already in one set
+ *   is skipped only when its answer cannot change the choice (the member
+ *   is already related to an earlier leader, or there are 16 leaders) and
+ *   an edge would change nothing.  So which rows lead, and so which pairs
+ *   can join, depends on the run's own rows only, and a bucket computed
+ *   by itself (nd_cluster_bucket: cluster_bucket_edges() and
+ *   cluster_bucket_links() in SQL) gives edges whose union over every
+ *   bucket has the components nd_cluster_run finds: the recipe of a
+ *   sharded table (README) groups rows by band key and gets the same
+ *   clusters.  The containment pass makes no unions (the similarity
+ *   components are complete), and a pair inside one component proposes
+ *   no container.
+ *
+ *   0.3.0 (keyed_runs false, kept for the C symbols of older catalogs).  A
+ *   member that matches no leader becomes one; a pair already in one set
+ *   counts as a match without verification, so the leaders depend on what
+ *   other bands and buckets joined before, and the containment pass also
+ *   joins similar pairs it finds.
+ *
+ * Pairs already in one set are otherwise skipped (a find per pair), which
+ * makes the later bands of a duplicate group nearly free.  Either way the
+ * same rows in the same order always give the same edges and clusters.
  *
  * Cost.  Per band: one pass over the rows to build keys (three hash steps
  * a row, more for the empty slots of short texts), a 3-pass radix sort of

@@ -128,7 +128,8 @@ extern size_t nd_cluster_work_size(size_t n);
  * "Containment links").  Rows with no shingles
  * are all joined together (their similarity is 1).  Row order decides
  * which pairs of a large bucket are verified, so the same rows in the
- * same order always give the same clusters.  work must hold
+ * same order always give the same clusters; with rule->keyed_runs a
+ * bucket's pairs depend on its own rows only (nd_cluster_bucket).  work must hold
  * nd_cluster_work_size(n) bytes, 8-aligned.  tick, if not NULL, is called
  * regularly (at least once per band) and may longjmp out.  stats may be
  * NULL.
