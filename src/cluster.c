@@ -52,7 +52,9 @@
 #include "plinks.h"
 
 PG_FUNCTION_INFO_V1(duplicate_clusters);
+PG_FUNCTION_INFO_V1(duplicate_clusters_keyed);
 PG_FUNCTION_INFO_V1(boilerplate_passages);
+PG_FUNCTION_INFO_V1(boilerplate_passages_keyed);
 
 #define CLUSTER_NATTS 5
 #define FETCH_ROWS 10000
@@ -751,14 +753,15 @@ cluster_emit(ClusterBuild *b, ReturnSetInfo *rsinfo)
  * ('first') or the row with the most tokens, smallest key on ties
  * ('longest').  similarity is the row's similarity to the representative.
  */
-Datum
-duplicate_clusters(PG_FUNCTION_ARGS)
+static Datum
+duplicate_clusters_impl(FunctionCallInfo fcinfo, bool keyed)
 {
 	ClusterBuild b;
 	MemoryContext oldcxt;
 
 	memset(&b, 0, sizeof(b));
 	cluster_resolve_args(&b, fcinfo);
+	b.rule.keyed_runs = keyed;
 	InitMaterializedSRF(fcinfo, 0);
 	b.cxt = AllocSetContextCreate(CurrentMemoryContext, "duplicate_clusters",
 								  ALLOCSET_DEFAULT_SIZES);
@@ -770,6 +773,28 @@ duplicate_clusters(PG_FUNCTION_ARGS)
 	cluster_emit(&b, (ReturnSetInfo *) fcinfo->resultinfo);
 	MemoryContextDelete(b.cxt);
 	return (Datum) 0;
+}
+
+/*
+ * The C symbol of 0.1.0 to 0.3.0 catalogs: large band buckets verified
+ * against leaders chosen in the order the unions happen (the 0.3.0 rule,
+ * kept so that their results do not change).
+ */
+Datum
+duplicate_clusters(PG_FUNCTION_ARGS)
+{
+	return duplicate_clusters_impl(fcinfo, false);
+}
+
+/*
+ * 0.4.0: the keyed per-run rule (src/core/cluster.c, "Buckets"), which
+ * cluster_bucket_edges() and cluster_bucket_links() apply to one bucket,
+ * so that the recipe of a sharded table gives the same clusters.
+ */
+Datum
+duplicate_clusters_keyed(PG_FUNCTION_ARGS)
+{
+	return duplicate_clusters_impl(fcinfo, true);
 }
 
 /* ---------- boilerplate_passages ---------- */
@@ -911,8 +936,8 @@ boiler_example(text *a, text *b, int64 h)
  * hash, other_key the smallest in another cluster; example (text_column
  * given) is the run of words those two rows share around the hash.
  */
-Datum
-boilerplate_passages(PG_FUNCTION_ARGS)
+static Datum
+boilerplate_passages_impl(FunctionCallInfo fcinfo, bool keyed)
 {
 	ClusterBuild b;
 	MemoryContext oldcxt;
@@ -939,6 +964,7 @@ boilerplate_passages(PG_FUNCTION_ARGS)
 	b.rule.sim_threshold = threshold_arg(fcinfo, 4, NeardupSimilarityThreshold,
 										 "similarity");
 	b.rule.use_containment = false;
+	b.rule.keyed_runs = keyed;
 	if (!PG_ARGISNULL(5))
 	{
 		textcol = NameStr(*PG_GETARG_NAME(5));
@@ -1052,4 +1078,18 @@ boilerplate_passages(PG_FUNCTION_ARGS)
 		MemoryContextDelete(excxt);
 	MemoryContextDelete(b.cxt);
 	return (Datum) 0;
+}
+
+/* 0.3.0 catalogs: the similarity clusters of duplicate_clusters of 0.3.0. */
+Datum
+boilerplate_passages(PG_FUNCTION_ARGS)
+{
+	return boilerplate_passages_impl(fcinfo, false);
+}
+
+/* 0.4.0: those of duplicate_clusters_keyed. */
+Datum
+boilerplate_passages_keyed(PG_FUNCTION_ARGS)
+{
+	return boilerplate_passages_impl(fcinfo, true);
 }

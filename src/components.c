@@ -45,6 +45,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
 #include "cluster.h"
@@ -52,6 +53,9 @@
 
 PG_FUNCTION_INFO_V1(cluster_band_keys);
 PG_FUNCTION_INFO_V1(connected_components);
+PG_FUNCTION_INFO_V1(cluster_band_keys_all);
+PG_FUNCTION_INFO_V1(cluster_bucket_edges);
+PG_FUNCTION_INFO_V1(cluster_bucket_links);
 
 #define CC_FETCH_ROWS 10000
 
@@ -336,4 +340,162 @@ connected_components(PG_FUNCTION_ARGS)
 	}
 	MemoryContextDelete(st.cxt);
 	return (Datum) 0;
+}
+
+/*
+ * cluster_band_keys(fingerprint, containment boolean) -> bigint[]: with
+ * containment, the keys of every band duplicate_clusters' containment pass
+ * sorts on (the ND_CLUSTER_ALL_BANDS of src/core/cluster.c, band j in the
+ * high 32 bits); without, those of cluster_band_keys(fingerprint).
+ */
+Datum
+cluster_band_keys_all(PG_FUNCTION_ARGS)
+{
+	Fingerprint *fp = PG_GETARG_FINGERPRINT_P(0);
+	int			nbands = PG_GETARG_BOOL(1) ? ND_CLUSTER_ALL_BANDS : ND_CLUSTER_BANDS;
+	uint32_t	keys[ND_CLUSTER_ALL_BANDS];
+	Datum		d[ND_CLUSTER_ALL_BANDS];
+	int			n = 0;
+
+	if (fp->sketch.nshingles == 0 || !nd_cluster_band_keys(&fp->sketch, keys))
+		d[n++] = Int64GetDatum(-1);
+	else
+		for (int j = 0; j < nbands; j++)
+			d[n++] = Int64GetDatum(((int64) j << 32) | (int64) keys[j]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(d, n, INT8OID, 8, FLOAT8PASSBYVAL,
+										  TYPALIGN_DOUBLE));
+}
+
+/* What a bucket function emits into: the bucket's ids and the result. */
+typedef struct BucketOut
+{
+	const int64 *ids;
+	ReturnSetInfo *rsinfo;
+	bool		links;
+	uint64		rows;
+} BucketOut;
+
+static void
+bucket_emit(void *arg, uint32_t a, uint32_t b, float score)
+{
+	BucketOut  *o = (BucketOut *) arg;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+
+	values[0] = Int64GetDatum(o->ids[a]);
+	values[1] = Int64GetDatum(o->ids[b]);
+	values[2] = Float4GetDatum(score);
+	tuplestore_putvalues(o->rsinfo->setResult, o->rsinfo->setDesc, values, nulls);
+	if ((++o->rows & 0xFFFF) == 0)
+		CHECK_FOR_INTERRUPTS();
+}
+
+/*
+ * cluster_bucket_edges(ids bigint[], fps fingerprint[], threshold real)
+ * and cluster_bucket_links(ids, fps, containment_threshold): one band
+ * bucket (the rows sharing a key of cluster_band_keys, ids ascending, fps
+ * in the same order) through nd_cluster_bucket, the rule duplicate_clusters
+ * applies to it.
+ */
+static Datum
+cluster_bucket(FunctionCallInfo fcinfo, bool links)
+{
+	ArrayType  *ida = PG_GETARG_ARRAYTYPE_P(0);
+	ArrayType  *fpa = PG_GETARG_ARRAYTYPE_P(1);
+	float4		t = PG_GETARG_FLOAT4(2);
+	const char *fname = links ? "cluster_bucket_links" : "cluster_bucket_edges";
+	Datum	   *idd,
+			   *fpd;
+	bool	   *idn,
+			   *fpn;
+	int			nid,
+				nfp;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	int64	   *ids;
+	const NdSketch **sk;
+	NdEdgeRule	rule;
+	BucketOut	out;
+	void	   *work;
+
+	if (!(t > 0.0f && t <= 1.0f))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s threshold must be greater than 0 and at most 1, not %g",
+						links ? "containment" : "similarity", (double) t),
+				 errhint("Pass the threshold given to duplicate_clusters, such as 0.5.")));
+	if (ARR_NDIM(ida) > 1 || ARR_NDIM(fpa) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("the arrays of %s must be one-dimensional", fname),
+				 errhint("Pass array_agg(id ORDER BY id) and array_agg(fp ORDER BY id) of one bucket.")));
+	deconstruct_array(ida, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+					  &idd, &idn, &nid);
+	get_typlenbyvalalign(ARR_ELEMTYPE(fpa), &typlen, &typbyval, &typalign);
+	if (typlen != ND_FP_SIZE)
+		elog(ERROR, "%s: unexpected fingerprint element length %d", fname, typlen);
+	deconstruct_array(fpa, ARR_ELEMTYPE(fpa), typlen, typbyval, typalign,
+					  &fpd, &fpn, &nfp);
+	if (nid != nfp)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s got %d ids and %d fingerprints", fname, nid, nfp),
+				 errhint("Aggregate ids and fingerprints of the same rows in the same order.")));
+	ids = palloc(Max(nid, 1) * sizeof(int64));
+	sk = palloc(Max(nid, 1) * sizeof(NdSketch *));
+	for (int i = 0; i < nid; i++)
+	{
+		if (idn[i] || fpn[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("the arrays of %s must not contain nulls", fname),
+					 errhint("Leave rows with a null key or fingerprint out of the buckets, as duplicate_clusters does.")));
+		ids[i] = DatumGetInt64(idd[i]);
+		if (i > 0 && ids[i] <= ids[i - 1])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the ids of %s must be strictly ascending: " INT64_FORMAT " follows " INT64_FORMAT,
+							fname, ids[i], ids[i - 1]),
+					 errdetail("Which pairs of a large bucket are verified depends on key order."),
+					 errhint("Aggregate with array_agg(id ORDER BY id) and array_agg(fp ORDER BY id).")));
+		if (i > 0)
+			FingerprintCheckCompatible(DatumGetFingerprintP(fpd[0]),
+									   DatumGetFingerprintP(fpd[i]));
+		sk[i] = &DatumGetFingerprintP(fpd[i])->sketch;
+	}
+
+	InitMaterializedSRF(fcinfo, 0);
+	memset(&rule, 0, sizeof(rule));
+	rule.keyed_runs = true;
+	if (links)
+	{
+		rule.sim_threshold = 1.0f;
+		rule.use_containment = true;
+		rule.cont_threshold = t;
+	}
+	else
+		rule.sim_threshold = t;
+	out.ids = ids;
+	out.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	out.links = links;
+	out.rows = 0;
+	work = MemoryContextAllocHuge(CurrentMemoryContext,
+								  nd_cluster_bucket_work_size((size_t) Max(nid, 1)));
+	nd_cluster_bucket(sk, (size_t) nid, &rule, links, work, bucket_emit, &out,
+					  NULL, NeardupInterruptTick, NULL);
+	pfree(work);
+	return (Datum) 0;
+}
+
+Datum
+cluster_bucket_edges(PG_FUNCTION_ARGS)
+{
+	return cluster_bucket(fcinfo, false);
+}
+
+Datum
+cluster_bucket_links(PG_FUNCTION_ARGS)
+{
+	return cluster_bucket(fcinfo, true);
 }

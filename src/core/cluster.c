@@ -43,13 +43,36 @@
  * (radix.c: 3 passes of 11 bits, skipped when a digit is constant) groups equal keys into runs, rows in index order inside a run.
  * A run of up to 16 rows is verified pair by pair; a larger one (a
  * boilerplate text copied many times, or a common 32-bit collision) is
- * verified against at most 16 "leaders" per row: a member that matches no
- * leader becomes one while there are fewer than 16, so a run costs at most
- * 16 verifications per member and never goes quadratic.  Pairs already in
- * one set are skipped (a find per pair), which makes the later bands of a
- * duplicate group nearly free.  Because runs keep index order and the
- * leader choice depends only on the order of processing, the same rows in
- * the same order always give the same edges and the same clusters.
+ * verified against at most 16 "leaders" per row, so a run costs at most
+ * 16 verifications per member and never goes quadratic.  Two rules pick
+ * the leaders (NdEdgeRule.keyed_runs):
+ *
+ *   keyed (0.4.0).  Rows are indexed in key order (the caller's order:
+ *   duplicate_clusters sorts by key).  A member becomes a leader, while
+ *   there are fewer than 16, iff it is related (similar; in the
+ *   containment pass, contained either way at the containment threshold)
+ *   to none of the current leaders, verified.  A pair already in one set
+ *   is skipped only when its answer cannot change the choice (the member
+ *   is already related to an earlier leader, or there are 16 leaders) and
+ *   an edge would change nothing.  So which rows lead, and so which pairs
+ *   can join, depends on the run's own rows only, and a bucket computed
+ *   by itself (nd_cluster_bucket: cluster_bucket_edges() and
+ *   cluster_bucket_links() in SQL) gives edges whose union over every
+ *   bucket has the components nd_cluster_run finds: the recipe of a
+ *   sharded table (README) groups rows by band key and gets the same
+ *   clusters.  The containment pass makes no unions (the similarity
+ *   components are complete), and a pair inside one component proposes
+ *   no container.
+ *
+ *   0.3.0 (keyed_runs false, kept for the C symbols of older catalogs).  A
+ *   member that matches no leader becomes one; a pair already in one set
+ *   counts as a match without verification, so the leaders depend on what
+ *   other bands and buckets joined before, and the containment pass also
+ *   joins similar pairs it finds.
+ *
+ * Pairs already in one set are otherwise skipped (a find per pair), which
+ * makes the later bands of a duplicate group nearly free.  Either way the
+ * same rows in the same order always give the same edges and clusters.
  *
  * Cost.  Per band: one pass over the rows to build keys (three hash steps
  * a row, more for the empty slots of short texts), a 3-pass radix sort of
@@ -223,6 +246,11 @@ typedef struct RunState
 	bool		links;			/* the containment pass */
 	float	   *pscore;			/* per row: best containment found */
 	uint32_t   *pto;			/* per row: the row it is in, or NO_ROW */
+	/* nd_cluster_bucket: edges and proposals reported, not recorded */
+	NdBucketEmit emit;
+	void	   *emit_arg;
+	void		(*tick) (void *);
+	void	   *tick_arg;
 } RunState;
 
 /*
@@ -316,6 +344,175 @@ verify_run(RunState *rs, const uint64_t *r, size_t k)
 	}
 }
 
+/* ---------- the keyed run rule (0.4.0) ---------- */
+
+/* Both containment estimates of a pair, as containment() computes them. */
+static inline void
+contain_both(const NdSketch *a, const NdSketch *b, float *cab, float *cba)
+{
+	NdSketchCounts c;
+
+	if (a->nshingles == 0 || b->nshingles == 0)
+	{
+		*cab = *cba = (a->nshingles == 0 && b->nshingles == 0) ? 1.0f : 0.0f;
+		return;
+	}
+	nd_sketch_compare(a, b, &c);
+	*cab = (float) (c.abins > 0 ? (double) c.matches / c.abins : 0.0);
+	*cba = (float) (c.bbins > 0 ? (double) c.matches / c.bbins : 0.0);
+}
+
+/* a in b at c: recorded (propose) or reported, when b may contain a. */
+static inline void
+offer(RunState *rs, uint32_t a, uint32_t b, float c)
+{
+	const NdSketch *sa = rs->sk[a],
+			   *sb = rs->sk[b];
+
+	if (rs->emit == NULL)
+	{
+		propose(rs, a, b, c);
+		return;
+	}
+	if (c < rs->rule.cont_threshold)
+		return;
+	if (sa->nshingles > sb->nshingles ||
+		(sa->nshingles == sb->nshingles && a < b))
+		return;
+	rs->emit(rs->emit_arg, a, b, c);
+}
+
+/*
+ * Is the pair related (similar; in the containment pass: either contained
+ * in the other at cont_threshold)?  Verified, except when skip says the
+ * answer cannot matter (the caller's leader choice is made) and the pair
+ * is in one set already, so that an edge changes nothing.  Similar pairs
+ * are joined; in the containment pass no set changes (the similarity
+ * components are complete) and pairs in one set propose nothing.
+ */
+static inline bool
+keyed_pair(RunState *rs, uint32_t a, uint32_t b, bool skip)
+{
+	float		cab,
+				cba;
+	bool		same;
+
+	if (rs->links)
+	{
+		if (rs->pto && (rs->pto[a] == b || rs->pto[b] == a))
+			return true;		/* proposed already: contained */
+		/* nd_cluster_bucket knows no components; its caller drops those */
+		same = rs->emit == NULL &&
+			nd_uf_find(rs->uf, a) == nd_uf_find(rs->uf, b);
+		if (skip && same)
+			return true;
+		rs->st->comparisons++;
+		contain_both(rs->sk[a], rs->sk[b], &cab, &cba);
+		if (!same)
+		{
+			offer(rs, a, b, cab);
+			offer(rs, b, a, cba);
+		}
+		return cab >= rs->rule.cont_threshold || cba >= rs->rule.cont_threshold;
+	}
+	if (skip && nd_uf_find(rs->uf, a) == nd_uf_find(rs->uf, b))
+		return true;
+	rs->st->comparisons++;
+	if (nd_cluster_verify(rs->sk[a], rs->sk[b], &rs->rule, &cab, &cba) != ND_EDGE_SIMILAR)
+		return false;
+	if (nd_uf_union(rs->uf, a, b))
+	{
+		rs->st->unions++;
+		if (rs->emit)
+			rs->emit(rs->emit_arg, a, b, 1.0f);
+	}
+	return true;
+}
+
+/*
+ * The keyed rule for the run r[0..k) (rows in key order): a run of up to
+ * ND_CLUSTER_SMALL_RUN rows, every pair; a larger one, each member against
+ * the leaders so far, and a member becomes a leader (while there are fewer
+ * than ND_CLUSTER_LEADERS) iff it is related to none of them.  Which rows
+ * lead depends on the run's rows alone, never on what other bands joined.
+ */
+static void
+verify_run_keyed(RunState *rs, const uint64_t *r, size_t k)
+{
+	size_t		i,
+				j;
+
+	if (k <= ND_CLUSTER_SMALL_RUN)
+	{
+		for (i = 0; i < k; i++)
+			for (j = i + 1; j < k; j++)
+				keyed_pair(rs, (uint32_t) r[i], (uint32_t) r[j], true);
+		return;
+	}
+	else
+	{
+		uint32_t	leaders[ND_CLUSTER_LEADERS];
+		int			nleaders = 0,
+					l;
+
+		rs->st->big_runs++;
+		for (i = 0; i < k; i++)
+		{
+			uint32_t	m = (uint32_t) r[i];
+			bool		joined = false;
+
+			for (l = 0; l < nleaders; l++)
+				joined |= keyed_pair(rs, leaders[l], m,
+									 joined || nleaders == ND_CLUSTER_LEADERS);
+			if (!joined && nleaders < ND_CLUSTER_LEADERS)
+				leaders[nleaders++] = m;
+			if (rs->tick && (i & 1023) == 1023)
+				rs->tick(rs->tick_arg);
+		}
+	}
+}
+
+size_t
+nd_cluster_bucket_work_size(size_t k)
+{
+	/* the run, the bucket's union-find (parent, rank) */
+	return k * sizeof(uint64_t) + k * sizeof(uint32_t) + ((k + 7) & ~(size_t) 7);
+}
+
+void
+nd_cluster_bucket(const NdSketch *const *sk, size_t k, const NdEdgeRule *rule,
+				  bool links, void *work, NdBucketEmit emit, void *emit_arg,
+				  NdClusterStats *stats, void (*tick) (void *), void *tick_arg)
+{
+	uint64_t   *r = (uint64_t *) work;
+	uint32_t   *parent = (uint32_t *) (r + k);
+	uint8_t    *rank = (uint8_t *) (parent + k);
+	NdUnionFind uf;
+	NdClusterStats st;
+	RunState	rs;
+	size_t		i;
+
+	memset(&st, 0, sizeof(st));
+	memset(&rs, 0, sizeof(rs));
+	nd_uf_init(&uf, parent, rank, k);
+	for (i = 0; i < k; i++)
+		r[i] = i;
+	rs.sk = sk;
+	rs.rule = *rule;
+	rs.rule.use_containment = false;
+	rs.uf = &uf;
+	rs.st = &st;
+	rs.links = links;
+	rs.emit = emit;
+	rs.emit_arg = emit_arg;
+	rs.tick = tick;
+	rs.tick_arg = tick_arg;
+	if (k > 1)
+		verify_run_keyed(&rs, r, k);
+	if (stats)
+		*stats = st;
+}
+
 /* Bands [0, nbands): keys, sort, runs. */
 static void
 band_pass(RunState *rs, size_t n, int nbands, uint64_t *a, uint64_t *tmp,
@@ -355,7 +552,10 @@ band_pass(RunState *rs, size_t n, int nbands, uint64_t *a, uint64_t *tmp,
 				end++;
 			if (end - start > 1)
 			{
-				verify_run(rs, a + start, end - start);
+				if (rs->rule.keyed_runs)
+					verify_run_keyed(rs, a + start, end - start);
+				else
+					verify_run(rs, a + start, end - start);
 				/* a big run costs up to 16 verifications a row */
 				since_tick += (end - start) * (end - start > ND_CLUSTER_SMALL_RUN ?
 											   ND_CLUSTER_LEADERS : 1);
@@ -473,10 +673,13 @@ nd_cluster_run_ex(const NdSketch *const *sk, size_t n, const NdEdgeRule *rule,
 	}
 
 	/* the similarity components */
+	memset(&rs, 0, sizeof(rs));
 	rs.sk = sk;
 	rs.rule = *rule;
 	rs.rule.use_containment = false;
 	rs.uf = uf;
+	rs.tick = tick;
+	rs.tick_arg = tick_arg;
 	rs.st = &st;
 	rs.links = false;
 	rs.pscore = pscore;

@@ -55,6 +55,9 @@ typedef struct NdEdgeRule
 	float		sim_threshold;
 	bool		use_containment;
 	float		cont_threshold;
+	bool		keyed_runs;		/* the per-run rule of 0.4.0 (cluster.c,
+								 * "Buckets"): a bucket's edges depend on its
+								 * own rows only; false: the rule of 0.3.0 */
 } NdEdgeRule;
 
 /* Does the rule join a and b?  Same numbers as nd_sketch_similarity etc. */
@@ -125,7 +128,8 @@ extern size_t nd_cluster_work_size(size_t n);
  * "Containment links").  Rows with no shingles
  * are all joined together (their similarity is 1).  Row order decides
  * which pairs of a large bucket are verified, so the same rows in the
- * same order always give the same clusters.  work must hold
+ * same order always give the same clusters; with rule->keyed_runs a
+ * bucket's pairs depend on its own rows only (nd_cluster_bucket).  work must hold
  * nd_cluster_work_size(n) bytes, 8-aligned.  tick, if not NULL, is called
  * regularly (at least once per band) and may longjmp out.  stats may be
  * NULL.
@@ -144,6 +148,35 @@ extern void nd_cluster_run_ex(const NdSketch *const *sk, size_t n,
 							  void *work, NdClusterStats *stats,
 							  void (*tick) (void *), void *tick_arg,
 							  uint32_t *simcl);
+
+/*
+ * What nd_cluster_bucket reports: a similarity edge (a, b) (score 1), or a
+ * containment proposal: a is in b with estimate score.
+ */
+typedef void (*NdBucketEmit) (void *arg, uint32_t a, uint32_t b, float score);
+
+/* Bytes of scratch nd_cluster_bucket needs for k rows (8-aligned). */
+extern size_t nd_cluster_bucket_work_size(size_t k);
+
+/*
+ * One band bucket by itself, with the keyed per-run rule nd_cluster_run
+ * applies to every bucket when rule->keyed_runs: sk[0..k) are the bucket's
+ * rows in key order.  links false: the similarity edges, reported when they
+ * join two sets of the bucket's own union-find (so the components of the
+ * reported edges are those of every edge the rule verifies).  links true:
+ * every containment proposal the rule verifies (a in b at score >=
+ * cont_threshold, b at least as long: the rule of nd_cluster_run's
+ * containment pass, before it drops the pairs inside one similarity
+ * component and keeps each row's best).  The union of these over every
+ * bucket gives nd_cluster_run's components and containment links
+ * (cluster.c, "Buckets").  work: nd_cluster_bucket_work_size(k) bytes.
+ * tick as for nd_cluster_run; stats may be NULL.
+ */
+extern void nd_cluster_bucket(const NdSketch *const *sk, size_t k,
+							  const NdEdgeRule *rule, bool links, void *work,
+							  NdBucketEmit emit, void *emit_arg,
+							  NdClusterStats *stats,
+							  void (*tick) (void *), void *tick_arg);
 
 /* simcl[i] = the lowest row of i's set in uf (n rows). */
 extern void nd_cluster_simcl(NdUnionFind *uf, size_t n, uint32_t *simcl);

@@ -62,15 +62,16 @@ INSERT INTO single (id, body, fp)
 	UNION ALL SELECT 2000 + g, gen.doc(g, 40 + g % 200, 10) FROM generate_series(1, 80) g
 	UNION ALL SELECT 3000 + g, gen.doc(g, 40 + g % 200, 6) FROM generate_series(1, 60) g
 	UNION ALL SELECT 4000 + g, gen.doc(7, 120, 0) FROM generate_series(1, 20) g
-	UNION ALL SELECT 5000 + g, gen.doc(g, 60, 0) || ' ' || gen.doc(g + 7000, 240, 0) FROM generate_series(2, 40, 2) g) s;
+	UNION ALL SELECT 5000 + g, gen.doc(g, 60, 0) || ' ' || gen.doc(g + 7000, 240, 0) FROM generate_series(2, 40, 2) g
+	UNION ALL SELECT 6000 + g, gen.doc(7, 30 + 2 * g, 0) FROM generate_series(1, 20) g) s;
 CREATE TABLE articles (id bigint PRIMARY KEY, body text NOT NULL, fp fingerprint NOT NULL, hit boolean DEFAULT false);
 SELECT create_distributed_table('articles', 'id', shard_count => 8);
 INSERT INTO articles SELECT * FROM single;
 CREATE INDEX ON articles USING gin (fp);
 CREATE INDEX ON single USING gin (fp);
 SQL
-ok $? "articles distributed by id in 8 shards, 600 rows, GIN on every shard" "$(cat "$base/err")"
-is "$(c "SELECT count(*) FROM articles")" 600 "600 rows through the coordinator"
+ok $? "articles distributed by id in 8 shards, 620 rows, GIN on every shard" "$(cat "$base/err")"
+is "$(c "SELECT count(*) FROM articles")" 620 "620 rows through the coordinator"
 
 ids() { c "$1" | tr '\n' ,; }
 for qid in 14 1003 4001 5010; do
@@ -103,5 +104,12 @@ for t in 0.3 0.5 0.8; do
 	b=$(c "SELECT key, cluster_id, is_representative, similarity, cluster_size FROM duplicate_clusters('single', 'id', 'fp', $t)" | md5sum)
 	ncl=$(c "SELECT count(DISTINCT cluster_id) FROM duplicate_clusters('single', 'id', 'fp', $t)")
 	is "$a" "$b" "clusters at $t on 8 shards (recipe) = duplicate_clusters on the single node ($ncl clusters)"
+done
+for args in "0.5 0.5 first" "0.5 0.5 longest" "0.3 0.8 longest" "0.8 0.3 first"; do
+	read -r t ct rep <<<"$args"
+	a=$( { recipe_sql articles $t "" $ct $rep; } | psql -X -qtA -v ON_ERROR_STOP=1 -h "$base/sock" -p $shard_port0 -d $db 2>&1 | md5sum)
+	b=$(c "SELECT key, cluster_id, is_representative, similarity, cluster_size FROM duplicate_clusters('single', 'id', 'fp', $t, $ct, '$rep')" | md5sum)
+	ncl=$(c "SELECT count(DISTINCT cluster_id) FROM duplicate_clusters('single', 'id', 'fp', $t, $ct, '$rep')")
+	is "$a" "$b" "clusters at $t, containment $ct, representative $rep on 8 shards (recipe) = duplicate_clusters on the single node ($ncl clusters)"
 done
 finish citus

@@ -69,14 +69,15 @@ INSERT INTO single (id, body, fp)
 	UNION ALL SELECT 2000 + g, gen.doc(g, 40 + g % 200, 10) FROM generate_series(1, 80) g
 	UNION ALL SELECT 3000 + g, gen.doc(g, 40 + g % 200, 6) FROM generate_series(1, 60) g
 	UNION ALL SELECT 4000 + g, gen.doc(7, 120, 0) FROM generate_series(1, 20) g
-	UNION ALL SELECT 5000 + g, gen.doc(g, 60, 0) || ' ' || gen.doc(g + 7000, 240, 0) FROM generate_series(2, 40, 2) g) s;
+	UNION ALL SELECT 5000 + g, gen.doc(g, 60, 0) || ' ' || gen.doc(g + 7000, 240, 0) FROM generate_series(2, 40, 2) g
+	UNION ALL SELECT 6000 + g, gen.doc(7, 30 + 2 * g, 0) FROM generate_series(1, 20) g) s;
 CREATE INDEX ON single USING gin (fp);
 CREATE INDEX ON single USING gist (fp);
 INSERT INTO articles SELECT * FROM single;
 ANALYZE single;
 SQL
 ok $? "coordinator: postgres_fdw servers with extensions 'neardup', articles partitioned across them, single-node copy" "$(cat "$base/err")"
-is "$(q $db "SELECT (SELECT count(*) FROM articles_p1) > 200 AND (SELECT count(*) FROM articles_p2) > 200, (SELECT count(*) FROM articles)")" "t|600" "600 rows, both shards hold a share"
+is "$(q $db "SELECT (SELECT count(*) FROM articles_p1) > 200 AND (SELECT count(*) FROM articles_p2) > 200, (SELECT count(*) FROM articles)")" "t|620" "620 rows, both shards hold a share"
 for i in 1 2; do on_shard $i shard "ANALYZE" >/dev/null; done
 
 # at_least is pushed down: the operator appears in Remote SQL
@@ -149,16 +150,20 @@ is_same "$a" "$b" "top-10 among fp % at_least(q, 0.05) through the partitioned t
 # clustering across the shards: the recipe vs duplicate_clusters on one node
 # postgres_fdw ships only columns from a plain scan, so the band keys are
 # computed on the shards by a view there, read as a partitioned foreign table
+# (article_keys; article_lkeys: the 255 keys of the containment pass)
 for i in 1 2; do
-	on_shard $i shard "CREATE VIEW article_keys_p$i AS SELECT id, cluster_band_keys(fp) AS ks FROM articles_p$i" >/dev/null
+	on_shard $i shard "CREATE VIEW article_keys_p$i AS SELECT id, cluster_band_keys(fp) AS ks FROM articles_p$i;
+		CREATE VIEW article_lkeys_p$i AS SELECT id, cluster_band_keys(fp, true) AS ks FROM articles_p$i" >/dev/null
 done
-q $db "CREATE TABLE article_keys (id bigint, ks bigint[]) PARTITION BY HASH (id);
-	CREATE FOREIGN TABLE article_keys_p1 PARTITION OF article_keys FOR VALUES WITH (MODULUS 2, REMAINDER 0)
-		SERVER shard1 OPTIONS (table_name 'article_keys_p1');
-	CREATE FOREIGN TABLE article_keys_p2 PARTITION OF article_keys FOR VALUES WITH (MODULUS 2, REMAINDER 1)
-		SERVER shard2 OPTIONS (table_name 'article_keys_p2')" >/dev/null 2>"$base/err"
-ok $? "coordinator: article_keys, foreign partitions over the shards' band-key views" "$(cat "$base/err")"
-plan=$( { recipe_sql articles 0.5 article_keys | sed '$d' | sed 's/^CREATE TEMP TABLE edges AS/EXPLAIN (VERBOSE, COSTS OFF)/'; echo ';'; } | qs $db 2>&1)
+for k in keys lkeys; do
+	q $db "CREATE TABLE article_$k (id bigint, ks bigint[]) PARTITION BY HASH (id);
+		CREATE FOREIGN TABLE article_${k}_p1 PARTITION OF article_$k FOR VALUES WITH (MODULUS 2, REMAINDER 0)
+			SERVER shard1 OPTIONS (table_name 'article_${k}_p1');
+		CREATE FOREIGN TABLE article_${k}_p2 PARTITION OF article_$k FOR VALUES WITH (MODULUS 2, REMAINDER 1)
+			SERVER shard2 OPTIONS (table_name 'article_${k}_p2')" >/dev/null 2>"$base/err"
+	ok $? "coordinator: article_$k, foreign partitions over the shards' band-key views" "$(cat "$base/err")"
+done
+plan=$( { recipe_sql articles 0.5 article_keys | awk '{print} /;$/ {exit}' | sed 's/^CREATE TEMP TABLE edges AS/EXPLAIN (VERBOSE, COSTS OFF)/'; } | qs $db 2>&1)
 is "$(grep -c 'Remote SQL: SELECT id, ks FROM public.article_keys_p[12]$' <<<"$plan")" 2 "the recipe reads band keys computed on the shards, not fingerprints"
 for t in 0.3 0.5 0.8; do
 	a=$( { recipe_sql articles $t article_keys; } | qs $db 2>&1 | md5sum)
@@ -167,6 +172,15 @@ for t in 0.3 0.5 0.8; do
 	ncl=$(q $db "SELECT count(DISTINCT cluster_id) || ' clusters, ' || count(*) FILTER (WHERE cluster_size > 1) || ' rows in clusters of 2 or more' FROM duplicate_clusters('single', 'id', 'fp', $t)")
 	is "$a" "$b" "clusters at $t across 2 shards (recipe) = duplicate_clusters on the single node ($ncl)"
 	is "$c" "$b" "duplicate_clusters on the partitioned foreign table itself = single node at $t"
+done
+# containment links and representative 'longest' (a bucket of 20 copies
+# and 20 excerpts of them: containment in buckets above 16 rows)
+for args in "0.5 0.5 first" "0.5 0.5 longest" "0.3 0.8 longest" "0.8 0.3 first"; do
+	read -r t ct rep <<<"$args"
+	a=$( { recipe_sql articles $t article_keys $ct $rep article_lkeys; } | qs $db 2>&1 | md5sum)
+	b=$(q $db "SELECT key, cluster_id, is_representative, similarity, cluster_size FROM duplicate_clusters('single', 'id', 'fp', $t, $ct, '$rep')" | md5sum)
+	ncl=$(q $db "SELECT count(DISTINCT cluster_id) FROM duplicate_clusters('single', 'id', 'fp', $t, $ct, '$rep')")
+	is "$a" "$b" "clusters at $t, containment $ct, representative $rep across 2 shards (recipe) = duplicate_clusters on the single node ($ncl clusters)"
 done
 
 # UPDATE and DELETE through the partitioned table

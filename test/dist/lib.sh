@@ -34,13 +34,18 @@ start_shards() {	# start_shards N BASE PORT0 [extra postgres options]
 on_shard() { psql -X -qtA -v ON_ERROR_STOP=1 -h "$shard_base/sock" -p $((shard_port0 + $1 - 1)) -d "$2" -c "$3"; }
 
 # The recipe of README "Clustering a sharded table" for table REL (columns
-# id, fp) at threshold T, as one SQL script whose last statement returns
-# duplicate_clusters' columns; KEYS, if given, is a relation (id, ks) of
-# the band keys computed elsewhere (on the shards).  EDGES is the temp
-# table it fills.
-recipe_sql() {	# recipe_sql REL T [KEYS]
-	local keys="(SELECT id, cluster_band_keys(fp) AS ks FROM $1)"
-	[ -n "${3:-}" ] && keys=$3
+# id, fp) at similarity threshold T, as one SQL script whose last statement
+# returns duplicate_clusters' columns; KEYS, if given (not empty), is a
+# relation (id, ks) of the band keys computed elsewhere (on the shards);
+# CT, if given, the containment threshold (containment links); REP 'first'
+# (default) or 'longest'; LKEYS the relation (id, ks) of the keys of
+# cluster_band_keys(fp, true), for CT.  The temp tables it fills: edges,
+# simcomp, links.
+recipe_sql() {	# recipe_sql REL T [KEYS] [CT] [REP] [LKEYS]
+	local rel=$1 t=$2 keys=${3:-} ct=${4:-} rep=${5:-first} lkeys=${6:-} order
+	[ -n "$keys" ] || keys="(SELECT id, cluster_band_keys(fp) AS ks FROM $rel)"
+	[ -n "$lkeys" ] || lkeys="(SELECT id, cluster_band_keys(fp, true) AS ks FROM $rel)"
+	order="component, id"; [ "$rep" = longest ] && order="component, len DESC, id"
 	cat <<SQL
 CREATE TEMP TABLE edges AS
 WITH buckets AS MATERIALIZED (
@@ -49,27 +54,91 @@ WITH buckets AS MATERIALIZED (
 	 GROUP BY k.band_key HAVING count(*) > 1
 ), candidates AS MATERIALIZED (
 	SELECT DISTINCT ids[i] AS a, ids[j] AS b
-	  FROM buckets, generate_series(1, least(16, cardinality(ids))) i,
-	       generate_series(i + 1, cardinality(ids)) j
+	  FROM buckets, generate_series(1, cardinality(ids)) i, generate_series(i + 1, cardinality(ids)) j
+	 WHERE cardinality(ids) <= 16
 ), half AS MATERIALIZED (
-	SELECT c.a, c.b, x.fp AS a_fp FROM candidates c JOIN $1 x ON x.id = c.a
+	SELECT c.a, c.b, x.fp AS a_fp FROM candidates c JOIN $rel x ON x.id = c.a
+), members AS MATERIALIZED (
+	SELECT b.bucket, m.ord, m.id
+	  FROM (SELECT row_number() OVER () AS bucket, ids FROM buckets WHERE cardinality(ids) > 16) b,
+	       unnest(b.ids) WITH ORDINALITY AS m(id, ord)
+), big AS MATERIALIZED (
+	SELECT m.bucket, m.ord, m.id, x.fp FROM members m JOIN $rel x ON x.id = m.id
 )
-SELECT h.a, h.b FROM half h JOIN $1 y ON y.id = h.b
- WHERE y.fp % at_least(h.a_fp, $2);
+SELECT h.a, h.b FROM half h JOIN $rel y ON y.id = h.b
+ WHERE y.fp % at_least(h.a_fp, $t)
+UNION ALL
+SELECT e.a, e.b
+  FROM (SELECT array_agg(id ORDER BY ord) AS ids, array_agg(fp ORDER BY ord) AS fps FROM big GROUP BY bucket) g,
+       cluster_bucket_edges(g.ids, g.fps, $t) e;
+SQL
+	if [ -n "$ct" ]; then
+		cat <<SQL
+CREATE TEMP TABLE simcomp AS SELECT node AS id, component FROM connected_components('TABLE edges');
+CREATE TEMP TABLE links AS
+WITH buckets AS MATERIALIZED (
+	SELECT array_agg(s.id ORDER BY s.id) AS ids
+	  FROM $lkeys s, unnest(s.ks) AS k(band_key)
+	 GROUP BY k.band_key HAVING count(*) > 1
+), candidates AS MATERIALIZED (
+	SELECT DISTINCT ids[i] AS a, ids[j] AS b
+	  FROM buckets, generate_series(1, cardinality(ids)) i, generate_series(i + 1, cardinality(ids)) j
+	 WHERE cardinality(ids) <= 16
+), half AS MATERIALIZED (
+	SELECT c.a, c.b, x.fp AS a_fp FROM candidates c JOIN $rel x ON x.id = c.a
+), pairs AS MATERIALIZED (
+	SELECT h.a, h.b, containment(h.a_fp, y.fp) AS cab, containment(y.fp, h.a_fp) AS cba,
+	       (fingerprint_info(h.a_fp)).shingle_count AS la, (fingerprint_info(y.fp)).shingle_count AS lb
+	  FROM half h JOIN $rel y ON y.id = h.b
+), members AS MATERIALIZED (
+	SELECT b.bucket, m.ord, m.id
+	  FROM (SELECT row_number() OVER () AS bucket, ids FROM buckets WHERE cardinality(ids) > 16) b,
+	       unnest(b.ids) WITH ORDINALITY AS m(id, ord)
+), big AS MATERIALIZED (
+	SELECT m.bucket, m.ord, m.id, x.fp FROM members m JOIN $rel x ON x.id = m.id
+), proposals AS MATERIALIZED (
+	SELECT a, b, cab AS c FROM pairs WHERE cab >= ${ct}::real AND (la < lb OR (la = lb AND a > b))
+	UNION ALL
+	SELECT b, a, cba FROM pairs WHERE cba >= ${ct}::real AND (lb < la OR (lb = la AND b > a))
+	UNION ALL
+	SELECT l.a, l.b, l.containment
+	  FROM (SELECT array_agg(id ORDER BY ord) AS ids, array_agg(fp ORDER BY ord) AS fps FROM big GROUP BY bucket) g,
+	       cluster_bucket_links(g.ids, g.fps, $ct) l
+), comp AS MATERIALIZED (
+	SELECT id, component FROM simcomp
+)
+SELECT DISTINCT ON (coalesce(ca.component, p.a)) coalesce(ca.component, p.a) AS a, p.b
+  FROM proposals p LEFT JOIN comp ca ON ca.id = p.a LEFT JOIN comp cb ON cb.id = p.b
+ WHERE coalesce(ca.component, p.a) <> coalesce(cb.component, p.b)
+ ORDER BY coalesce(ca.component, p.a), p.c DESC, p.b;
+SQL
+	fi
+	local all="TABLE edges"
+	[ -n "$ct" ] && all="SELECT a, b FROM edges UNION ALL SELECT a, b FROM links"
+	cat <<SQL
 WITH comp AS MATERIALIZED (
-	SELECT node AS id, component AS cluster_id FROM connected_components('TABLE edges')
-), sizes AS MATERIALIZED (
-	SELECT cluster_id, count(*)::integer AS cluster_size FROM comp GROUP BY cluster_id
-), rep AS MATERIALIZED (
-	SELECT c.id, r.fp AS rep_fp FROM comp c JOIN $1 r ON r.id = c.cluster_id WHERE c.id <> c.cluster_id
+	SELECT node AS id, component FROM connected_components('$all')
+), cl AS MATERIALIZED (
+	SELECT c.id, c.component, (fingerprint_info(x.fp)).token_count AS len FROM comp c JOIN $rel x ON x.id = c.id
+), reps AS MATERIALIZED (
+	SELECT DISTINCT ON (component) component, id AS rep FROM cl ORDER BY $order
+), members AS MATERIALIZED (
+	SELECT cl.id, r.rep, z.cluster_size
+	  FROM cl JOIN reps r USING (component)
+	       JOIN (SELECT component, count(*)::integer AS cluster_size FROM cl GROUP BY component) z USING (component)
+), repfp AS MATERIALIZED (
+	SELECT m.id, x.fp AS rep_fp FROM members m JOIN $rel x ON x.id = m.rep WHERE m.id <> m.rep
 ), sims AS MATERIALIZED (
-	SELECT p.id, similarity(m.fp, p.rep_fp) AS similarity FROM rep p JOIN $1 m ON m.id = p.id
+	SELECT p.id, similarity(y.fp, p.rep_fp) AS similarity FROM repfp p JOIN $rel y ON y.id = p.id
+), result AS MATERIALIZED (
+	SELECT m.id, m.rep, m.cluster_size, coalesce(s.similarity, 1) AS similarity
+	  FROM members m LEFT JOIN sims s ON s.id = m.id
 )
-SELECT t.id AS key, coalesce(c.cluster_id, t.id) AS cluster_id,
-       coalesce(c.cluster_id, t.id) = t.id AS is_representative,
-       coalesce(s.similarity, 1) AS similarity, coalesce(z.cluster_size, 1) AS cluster_size
-  FROM $1 t LEFT JOIN comp c ON c.id = t.id LEFT JOIN sims s ON s.id = t.id
-       LEFT JOIN sizes z ON z.cluster_id = c.cluster_id
+SELECT t.id AS key, coalesce(o.rep, t.id) AS cluster_id,
+       coalesce(o.rep, t.id) = t.id AS is_representative,
+       coalesce(o.similarity, 1) AS similarity, coalesce(o.cluster_size, 1) AS cluster_size
+  FROM $rel t LEFT JOIN result o ON o.id = t.id
+ WHERE t.id IS NOT NULL AND t.fp IS NOT NULL
  ORDER BY 2, 1;
 SQL
 }

@@ -152,6 +152,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rule.sim_threshold = (float) (1 + r % 10) / 10.0f;
 	rule.use_containment = (r & 0x80) != 0;
 	rule.cont_threshold = (float) (5 + (r >> 4) % 5) / 10.0f;
+	rule.keyed_runs = (r & 0x100) != 0;	/* both run rules */
 	for (int i = 0; i < n; i++)
 	{
 		make_row(&in, rows, i);

@@ -5,7 +5,9 @@
  * comments), representatives and determinism.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cluster.h"
 #include "sketch.h"
@@ -350,8 +352,8 @@ test_edge_rule(void)
 
 			for (t = 0; t < 6; t++)
 			{
-				NdEdgeRule	s = {thr[t], false, 0.0f};
-				NdEdgeRule	c = {1.5f, true, thr[t]};
+				NdEdgeRule	s = {thr[t], false, 0.0f, false};
+				NdEdgeRule	c = {1.5f, true, thr[t], false};
 				bool		se = (float) nd_sketch_similarity(&sk[i], &sk[j]) >= thr[t];
 				bool		ce = (float) nd_sketch_containment(&sk[i], &sk[j]) >= thr[t] ||
 					(float) nd_sketch_containment(&sk[j], &sk[i]) >= thr[t];
@@ -362,7 +364,7 @@ test_edge_rule(void)
 		}
 	CHECK(ok, "edge: same decisions as nd_sketch_similarity/containment");
 	{
-		NdEdgeRule	r = {0.5f, false, 0.0f};
+		NdEdgeRule	r = {0.5f, false, 0.0f, false};
 
 		CHECK(nd_cluster_edge(&sk[4], &sk[4], &r), "edge: two empty texts are alike");
 		CHECK(!nd_cluster_edge(&sk[4], &sk[5], &r), "edge: empty and non-empty are not");
@@ -408,7 +410,7 @@ test_corpus(void)
 	uint32_t  (*keys)[ND_CLUSTER_ALL_BANDS] = malloc(cap * sizeof(*keys));
 	bool	   *haskeys = malloc(cap);
 	unsigned	vocab = 20000;
-	NdEdgeRule	rules[3] = {{0.5f, false, 0.0f}, {0.3f, false, 0.0f}, {0.5f, true, 0.5f}};
+	NdEdgeRule	rules[3] = {{0.5f, false, 0.0f, false}, {0.3f, false, 0.0f, false}, {0.5f, true, 0.5f, false}};
 	const char *rulename[3] = {"sim 0.5", "sim 0.3", "sim 0.5 or containment 0.5"};
 	int			ri;
 
@@ -571,7 +573,7 @@ test_reps_and_order(void)
 	/* rows: 0 short, 1 long copy of 0's story, 2 unrelated, 3 = 0 */
 	const char *base = "the harbour authority on tuesday approved a plan to deepen the northern shipping channel by two metres a project it says";
 	NdSketch	sk[5];
-	NdEdgeRule	rule = {0.5f, false, 0.0f};
+	NdEdgeRule	rule = {0.5f, false, 0.0f, false};
 	Result		r;
 
 	sk[0] = text_sketch(base);
@@ -600,7 +602,7 @@ test_big_runs(void)
 	size_t		n = 2000,
 				i;
 	NdSketch   *sk = malloc(n * sizeof(NdSketch));
-	NdEdgeRule	rule = {0.5f, false, 0.0f};
+	NdEdgeRule	rule = {0.5f, false, 0.0f, false};
 	Result		r;
 	Result		r2;
 	bool		ok = true;
@@ -646,8 +648,8 @@ test_containment_links(void)
 				lb,
 				ex;
 	NdSketch	sk[4];
-	NdEdgeRule	rule = {0.5f, true, 0.5f},
-				plain = {0.5f, false, 0.0f};
+	NdEdgeRule	rule = {0.5f, true, 0.5f, false},
+				plain = {0.5f, false, 0.0f, false};
 	Result		r;
 	uint32_t   *bf;
 	size_t		i;
@@ -693,10 +695,317 @@ test_containment_links(void)
 	free(ex.w);
 }
 
+/* ---------- the keyed run rule and its buckets (0.4.0) ---------- */
+
+/* One (band, key) entry of the bucket reconstruction. */
+typedef struct BandEntry
+{
+	uint64_t	key;			/* band << 32 | key */
+	uint32_t	row;
+} BandEntry;
+
+static int
+band_entry_cmp(const void *x, const void *y)
+{
+	const BandEntry *a = x,
+			   *b = y;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->row < b->row ? -1 : a->row > b->row;
+}
+
+typedef struct Recon
+{
+	NdUnionFind *uf;
+	const uint32_t *rows;		/* bucket index -> row */
+	/* containment: per component root, best (score, container) */
+	float	   *bscore;
+	uint32_t   *bto;
+	bool		links;
+} Recon;
+
+static void
+recon_emit(void *arg, uint32_t a, uint32_t b, float score)
+{
+	Recon	   *rc = arg;
+	uint32_t	ra = rc->rows[a],
+				rb = rc->rows[b],
+				r;
+
+	if (!rc->links)
+	{
+		nd_uf_union(rc->uf, ra, rb);
+		return;
+	}
+	r = nd_uf_find(rc->uf, ra);
+	if (r == nd_uf_find(rc->uf, rb))
+		return;
+	if (rc->bto[r] == UINT32_MAX || score > rc->bscore[r] ||
+		(score == rc->bscore[r] && rb < rc->bto[r]))
+	{
+		rc->bscore[r] = score;
+		rc->bto[r] = rb;
+	}
+}
+
+/*
+ * The clusters rebuilt from nd_cluster_bucket alone, as the SQL recipe
+ * does: every band's buckets by themselves, the edges' components; with
+ * containment, each component joined to its best proposed container in
+ * another component.  Representatives: lowest row.
+ */
+static uint32_t *
+recon_buckets(const NdSketch *sk, size_t n, const NdEdgeRule *rule)
+{
+	uint32_t	(*keys)[ND_CLUSTER_ALL_BANDS] = malloc((n + 1) * sizeof(*keys));
+	bool	   *has = malloc(n + 1);
+	BandEntry  *e = malloc((n * ND_CLUSTER_ALL_BANDS + 1) * sizeof(BandEntry));
+	uint32_t   *rows = malloc((n + 1) * sizeof(uint32_t));
+	const NdSketch **bsk = malloc((n + 1) * sizeof(*bsk));
+	void	   *work = malloc(nd_cluster_bucket_work_size(n + 1) + 8);
+	uint32_t   *parent = malloc((n + 1) * sizeof(uint32_t)),
+			   *rep = malloc((n + 1) * sizeof(uint32_t)),
+			   *target = malloc((n + 1) * sizeof(uint32_t));
+	uint8_t    *rank = malloc(n + 1);
+	NdUnionFind uf;
+	Recon		rc;
+	size_t		i,
+				m,
+				s,
+				t;
+	int			pass;
+	int64_t		first_empty = -1;
+
+	nd_uf_init(&uf, parent, rank, n);
+	rc.uf = &uf;
+	rc.rows = rows;
+	rc.bscore = malloc((n + 1) * sizeof(float));
+	rc.bto = malloc((n + 1) * sizeof(uint32_t));
+	for (i = 0; i < n; i++)
+	{
+		has[i] = nd_cluster_band_keys(&sk[i], keys[i]);
+		rc.bto[i] = UINT32_MAX;
+		if (sk[i].nshingles == 0)
+		{
+			if (first_empty < 0)
+				first_empty = (int64_t) i;
+			else
+				nd_uf_union(&uf, (uint32_t) first_empty, (uint32_t) i);
+		}
+	}
+	for (pass = 0; pass < (rule->use_containment ? 2 : 1); pass++)
+	{
+		int			nb = pass ? ND_CLUSTER_ALL_BANDS : ND_CLUSTER_BANDS;
+
+		rc.links = pass == 1;
+		m = 0;
+		for (i = 0; i < n; i++)
+			if (has[i])
+				for (int b = 0; b < nb; b++)
+				{
+					e[m].key = ((uint64_t) b << 32) | keys[i][b];
+					e[m++].row = (uint32_t) i;
+				}
+		qsort(e, m, sizeof(BandEntry), band_entry_cmp);
+		for (s = 0; s < m; s = t)
+		{
+			for (t = s + 1; t < m && e[t].key == e[s].key; t++)
+				;
+			if (t - s < 2)
+				continue;
+			for (i = s; i < t; i++)
+			{
+				rows[i - s] = e[i].row;
+				bsk[i - s] = &sk[e[i].row];
+			}
+			nd_cluster_bucket(bsk, t - s, rule, rc.links, work, recon_emit, &rc,
+							  NULL, NULL, NULL);
+		}
+	}
+	if (rule->use_containment)
+	{
+		for (i = 0; i < n; i++)
+			target[i] = rc.bto[i] == UINT32_MAX ? UINT32_MAX : rc.bto[i];
+		for (i = 0; i < n; i++)
+			if (target[i] != UINT32_MAX)
+				nd_uf_union(&uf, (uint32_t) i, target[i]);
+	}
+	for (i = 0; i < n; i++)
+		rep[i] = UINT32_MAX;
+	for (i = 0; i < n; i++)
+	{
+		uint32_t	r = nd_uf_find(&uf, (uint32_t) i);
+
+		if (rep[r] == UINT32_MAX)
+			rep[r] = (uint32_t) i;
+	}
+	for (i = 0; i < n; i++)
+		rep[i] = rep[nd_uf_find(&uf, (uint32_t) i)];
+	free(keys);
+	free(has);
+	free(e);
+	free(rows);
+	free(bsk);
+	free(work);
+	free(parent);
+	free(target);
+	free(rank);
+	free(rc.bscore);
+	free(rc.bto);
+	return rep;
+}
+
+/*
+ * The bucket that separates the rules: 17 rows sharing band 100 (slots
+ * 200, 201).  L (row 0) and Y (1) are similar and share bands 0..79; Y and
+ * M (2) are similar and share bands 48..127; Z (3) is similar to M only
+ * (every even slot: 129 of 256) and shares no band with it but 100.  Bands
+ * 0 and 48 join L, Y and M before band 100; the 0.3.0 rule then counts M
+ * as joined to leader L without verifying, never makes it a leader, and
+ * never compares Z with M; the keyed rule verifies M against L, makes it
+ * a leader, and joins Z.
+ */
+static unsigned
+crafted_slot(int id, int s)
+{
+	if (s == 200 || s == 201)
+		return 60000u + (unsigned) s;
+	switch (id)
+	{
+		case 0:
+			return 256u + (unsigned) s;
+		case 1:
+			return s < 160 ? crafted_slot(0, s) : 512u + (unsigned) s;
+		case 2:
+			return s >= 96 ? crafted_slot(1, s) : 768u + (unsigned) s;
+		case 3:
+			return s % 2 == 0 ? crafted_slot(2, s) : 1024u + (unsigned) s;
+		default:
+			return (unsigned) (id + 1) * 256u + (unsigned) s;
+	}
+}
+
+static void
+test_keyed_runs(void)
+{
+	enum
+	{
+		NC = 17
+	};
+	NdSketch	c[NC];
+	NdEdgeRule	old = {0.5f, false, 0.0f, false},
+				keyed = {0.5f, false, 0.0f, true};
+	Result		r;
+	uint32_t   *rb;
+
+	memset(c, 0, sizeof(c));
+	for (int id = 0; id < NC; id++)
+	{
+		c[id].nshingles = 398;
+		c[id].ntokens = 400;
+		for (int s = 0; s < ND_SKETCH_SLOTS; s++)
+			c[id].slots[s] = (uint16_t) crafted_slot(id, s);
+	}
+	CHECK(nd_sketch_similarity(&c[2], &c[3]) >= 0.5 &&
+		  nd_sketch_similarity(&c[0], &c[3]) < 0.5 &&
+		  nd_sketch_similarity(&c[1], &c[3]) < 0.5 &&
+		  nd_sketch_similarity(&c[0], &c[2]) < 0.5, "crafted bucket: Z similar to M only");
+	r = cluster(c, NC, &old, ND_REP_FIRST);
+	CHECK(r.rep[1] == 0 && r.rep[2] == 0 && r.rep[3] == 3,
+		  "0.3.0 rule: Z is left out (leaders depend on other bands)");
+	result_free(&r);
+	r = cluster(c, NC, &keyed, ND_REP_FIRST);
+	CHECK(r.rep[1] == 0 && r.rep[2] == 0 && r.rep[3] == 0 && r.rep[4] == 4,
+		  "keyed rule: Z joins M's cluster");
+	rb = recon_buckets(c, NC, &keyed);
+	CHECK(memcmp(rb, r.rep, NC * sizeof(uint32_t)) == 0,
+		  "keyed rule: the buckets by themselves give the same clusters");
+	free(rb);
+	result_free(&r);
+
+	/* generated corpus: boilerplate groups, near copies, excerpts */
+	{
+		size_t		cap = 4000,
+					n = 0,
+					i;
+		NdSketch   *sk = malloc(cap * sizeof(NdSketch));
+		NdEdgeRule	rules[4] = {{0.5f, false, 0.0f, true}, {0.3f, false, 0.0f, true},
+		{0.5f, true, 0.5f, true}, {0.8f, true, 0.3f, true}};
+		unsigned	vocab = 5000;
+
+		for (i = 0; i < 60; i++)
+		{
+			Words		base = words_random(40 + rnd(400), vocab);
+			int			copies = rnd(3) == 0 ? 20 + rnd(40) : 1 + rnd(6);
+
+			for (int k = 0; k < copies; k++)
+			{
+				Words		v;
+
+				switch (rnd(4))
+				{
+					case 0:
+						v = words_slice(&base, 0, base.n);
+						break;
+					case 1:
+						v = words_edit(&base, 20 + rnd(300), vocab);
+						break;
+					case 2:
+						{
+							size_t		len = base.n / (2 + rnd(5)) + 1;
+
+							v = words_slice(&base, rnd((unsigned) (base.n - len + 1)), len);
+						}
+						break;
+					default:
+						v = words_edit(&base, 100 + rnd(200), vocab);
+						break;
+				}
+				if (n < cap)
+					sk[n++] = words_sketch(&v);
+				free(v.w);
+			}
+			free(base.w);
+		}
+		for (i = 0; i < 5 && n < cap; i++)
+			sk[n++] = text_sketch("");
+		/* shuffle, so that copies are not adjacent in row order */
+		for (i = n - 1; i > 0; i--)
+		{
+			size_t		j = rnd((unsigned) (i + 1));
+			NdSketch	x = sk[i];
+
+			sk[i] = sk[j];
+			sk[j] = x;
+		}
+		for (int ri = 0; ri < 4; ri++)
+		{
+			r = cluster(sk, n, &rules[ri], ND_REP_FIRST);
+			rb = recon_buckets(sk, n, &rules[ri]);
+			{
+				char		name[160];
+
+				snprintf(name, sizeof(name), "generated corpus %d: %llu buckets above 16 rows", ri,
+						 (unsigned long long) r.stats.big_runs);
+				CHECK(r.stats.big_runs > 0, name);
+				snprintf(name, sizeof(name),
+						 "generated corpus %d (%zu rows, sim %.1f%s): nd_cluster_run = its buckets by themselves",
+						 ri, n, (double) rules[ri].sim_threshold,
+						 rules[ri].use_containment ? ", containment links" : "");
+				CHECK(memcmp(rb, r.rep, n * sizeof(uint32_t)) == 0, name);
+			}
+			free(rb);
+			result_free(&r);
+		}
+		free(sk);
+	}
+}
+
 static void
 test_empty_input(void)
 {
-	Result		r = cluster(NULL, 0, &(NdEdgeRule) {0.5f, false, 0.0f}, ND_REP_FIRST);
+	Result		r = cluster(NULL, 0, &(NdEdgeRule) {0.5f, false, 0.0f, false}, ND_REP_FIRST);
 
 	CHECK(r.stats.band_entries == 0, "no rows: nothing to do");
 	result_free(&r);
@@ -713,6 +1022,7 @@ main(void)
 	test_big_runs();
 	test_empty_input();
 	test_containment_links();
+	test_keyed_runs();
 	test_corpus();
 	return unit_done();
 }
