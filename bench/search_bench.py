@@ -290,6 +290,9 @@ def main():
     p.add_argument("--depth", type=int, default=200, help="search_lists_build depth")
     p.add_argument("--min-df", type=int, default=1000, help="search_lists_build min_df")
     p.add_argument("--reuse", action="store_true")
+    p.add_argument("--load-only", action="store_true",
+                   help="load (unless --reuse finds the database), build the search lists and the README pattern's "
+                        "expression index on all rows, then stop (so the timed runs can follow at normal priority)")
     p.add_argument("--methods", default=",".join(METHODS), help="comma-separated subset of the methods")
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
@@ -302,6 +305,10 @@ def main():
         res["build"] = load(a, have_rum)
     conn = connect(a.db)
     prepare(conn, a, res)
+    if a.load_only:
+        readme_index(conn, res, 0)
+        log("load done: build s %s" % res["build"])
+        return
     cur = conn.cursor()
     n_docs = cur.execute("SELECT count(*) FROM articles").fetchone()[0]
     cur.execute("""SELECT pg_size_pretty(pg_table_size('articles')),
