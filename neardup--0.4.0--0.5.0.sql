@@ -317,7 +317,7 @@ BEGIN
 				PERFORM set_config('enable_seqscan', save_seq, true), set_config('enable_bitmapscan', save_bitmap, true);
 				IF mixed THEN
 					step := 'all';
-					all_name := 'all hits (mixed weights)';
+					all_name := 'all hits (weights)';
 					CONTINUE paths;
 				END IF;
 				next_check := 4 * k;

@@ -2,7 +2,7 @@
 -- Results are compared with brute-force SQL over a generated table, on the
 -- GIN path always and on the RUM path when the rum extension is available.
 BEGIN;
-SELECT plan(51);
+SELECT plan(52);
 
 SELECT has_function('search_stories');
 SELECT volatility_is('search_stories', ARRAY['regclass', 'text', 'integer', 'name', 'name', 'name', 'name',
@@ -306,10 +306,16 @@ SELECT results_eq(
 	'one weight per row, four weights in the table: the RUM prefix, the same rows as gin');
 SELECT results_eq(
 	$$SELECT story, key, rank, hits, keys, via FROM search_stories('wts', 'copy', 20, cluster_column => 'cl', method => 'rum')$$,
-	$$SELECT story, key, rank, hits, keys, 'all hits (mixed weights)' FROM search_stories('wts', 'copy', 20, cluster_column => 'cl', method => 'gin')$$,
+	$$SELECT story, key, rank, hits, keys, 'all hits (weights)' FROM search_stories('wts', 'copy', 20, cluster_column => 'cl', method => 'gin')$$,
 	'a word with two weights in a row (title A, body D): every hit ranked, the same rows as gin');
+-- A stripped tsvector (no positions) matches every weight: also ranked in full.
+UPDATE wts SET tsv = strip(tsv) WHERE id % 10 = 7;
+SELECT results_eq(
+	$$SELECT story, key, rank, hits, keys, via FROM search_stories('wts', 'harbour', 20, cluster_column => 'cl', method => 'rum')$$,
+	$$SELECT story, key, rank, hits, keys, 'all hits (weights)' FROM search_stories('wts', 'harbour', 20, cluster_column => 'cl', method => 'gin')$$,
+	'rows without positions for the word: every hit ranked, the same rows as gin');
 \else
-SELECT skip('rum is not installed (Debian package postgresql-15-rum): RUM path not tested', 11);
+SELECT skip('rum is not installed (Debian package postgresql-15-rum): RUM path not tested', 12);
 \endif
 
 SELECT * FROM finish();

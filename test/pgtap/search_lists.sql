@@ -223,7 +223,7 @@ SELECT results_eq(
 SELECT is((SELECT array_agg(DISTINCT via) FROM search_stories('arts', '250', 5, cluster_column => 'cl')),
 	ARRAY['gin'], 'rum, auto: a one-lexeme query without a list ranks with ts_rank (GIN) like the listed ones');
 SELECT is((SELECT array_agg(DISTINCT via) FROM search_stories('arts', '250', 5, cluster_column => 'cl', method => 'rum')),
-	ARRAY['all hits (mixed weights)'], 'rum, method => rum, a lexeme with two weights in a row: every hit ranked');
+	ARRAY['all hits (weights)'], 'rum, method => rum, a lexeme with two weights in a row: every hit ranked');
 SELECT results_eq(
 	$$SELECT story, key, title, rank, hits, keys FROM search_stories('arts', '250', 20, cluster_column => 'cl', method => 'rum')$$,
 	$$SELECT story, key, title, rank, hits, keys FROM search_stories('arts', '250', 20, cluster_column => 'cl', method => 'gin')$$,
