@@ -290,6 +290,8 @@ def main():
     p.add_argument("--readme-no-warmup", action="store_true",
                    help="README pattern: no warm-up query (at 1M rows one common word takes minutes); "
                         "its first --readme-queries words of each band are all timed")
+    p.add_argument("--readme-common-queries", type=int, default=None,
+                   help="README pattern: this many common words instead of --readme-queries (each takes minutes at 1M)")
     p.add_argument("--readme-subset", type=int, default=0,
                    help="README pattern on the rows with id <= N only (a copy with its own index); 0: all rows")
     p.add_argument("--depth", type=int, default=200, help="search_lists_build depth")
@@ -356,7 +358,8 @@ def main():
             if not ws:
                 continue
             if m == "readme":
-                ws = ws[:a.readme_queries + (0 if a.readme_no_warmup else 1)]
+                nq = a.readme_common_queries if band == "common" and a.readme_common_queries is not None else a.readme_queries
+                ws = ws[:nq + (0 if a.readme_no_warmup else 1)]
                 if len(ws) < (1 if a.readme_no_warmup else 2):
                     continue
             elif m in ("gin", "stories_gin") and a.gin_queries:
