@@ -290,6 +290,9 @@ def main():
     p.add_argument("--readme-no-warmup", action="store_true",
                    help="README pattern: no warm-up query (at 1M rows one common word takes minutes); "
                         "its first --readme-queries words of each band are all timed")
+    p.add_argument("--words-file", default=None,
+                   help="the drawn words: read from this JSON file when it exists, else drawn and written to it "
+                        "(a second run on the same table skips ts_stat)")
     p.add_argument("--readme-common-queries", type=int, default=None,
                    help="README pattern: this many common words instead of --readme-queries (each takes minutes at 1M)")
     p.add_argument("--readme-subset", type=int, default=0,
@@ -336,7 +339,15 @@ def main():
     cur.execute("SELECT max(n), percentile_disc(0.5) WITHIN GROUP (ORDER BY n) FROM (SELECT count(*) n FROM articles GROUP BY story) x")
     res["story_size_max_median"] = cur.fetchone()
     res["n"] = n_docs
-    words = pick_words(cur, n_docs, a.queries)
+    if a.words_file and os.path.exists(a.words_file):
+        with open(a.words_file) as f:
+            words = {b: [tuple(x) for x in ws] for b, ws in json.load(f).items()}
+        log("words from %s" % a.words_file)
+    else:
+        words = pick_words(cur, n_docs, a.queries)
+        if a.words_file:
+            with open(a.words_file, "w") as f:
+                json.dump(words, f)
     res["words"] = {b: [w for w, _ in ws] for b, ws in words.items()}
     res["ndoc"] = {b: [d for _, d in ws] for b, ws in words.items()}
     want = [m for m in METHODS if m in a.methods.split(",") and m != "readme"]
