@@ -213,8 +213,9 @@ def pick_words(cur, n_docs, per_band):
     return out
 
 
-def run_method(cur, method, words, timeout_ms):
-    """Milliseconds per word (the first word is a warm-up, not counted),
+def run_method(cur, method, words, timeout_ms, warm=True):
+    """Milliseconds per word (the first word is a warm-up, not counted,
+    unless warm is false),
     the number of queries cut by the timeout, the paths taken and, for
     search_stories, the rows of each word (without via)."""
     ms, cut, via, got = [], 0, {}, {}
@@ -229,14 +230,15 @@ def run_method(cur, method, words, timeout_ms):
         except psycopg.errors.QueryCanceled:
             rows = None
         dt = (time.perf_counter() - t) * 1000
+        counted = i > 0 or not warm
         if rows is None:
-            cut += i > 0
+            cut += counted
             dt = max(dt, timeout_ms)
         elif method.startswith("stories"):
             for r in rows[:1]:
                 via[r[7]] = via.get(r[7], 0) + 1
             got[w] = (rows[0][7] if rows else None, [tuple(r[:7]) for r in rows])
-        if i > 0:
+        if counted:
             ms.append(dt)
         assert rows is None or len(rows) <= K
     cur.execute("SET statement_timeout = 0")
@@ -285,11 +287,22 @@ def main():
     p.add_argument("--readme-timeout-ms", type=int, default=120000)
     p.add_argument("--gin-queries", type=int, default=0,
                    help="gin and stories_gin (every hit ranked): only the first N words of each band (0: all)")
+    p.add_argument("--readme-no-warmup", action="store_true",
+                   help="README pattern: no warm-up query (at 1M rows one common word takes minutes); "
+                        "its first --readme-queries words of each band are all timed")
+    p.add_argument("--words-file", default=None,
+                   help="the drawn words: read from this JSON file when it exists, else drawn and written to it "
+                        "(a second run on the same table skips ts_stat)")
+    p.add_argument("--readme-common-queries", type=int, default=None,
+                   help="README pattern: this many common words instead of --readme-queries (each takes minutes at 1M)")
     p.add_argument("--readme-subset", type=int, default=0,
                    help="README pattern on the rows with id <= N only (a copy with its own index); 0: all rows")
     p.add_argument("--depth", type=int, default=200, help="search_lists_build depth")
     p.add_argument("--min-df", type=int, default=1000, help="search_lists_build min_df")
     p.add_argument("--reuse", action="store_true")
+    p.add_argument("--load-only", action="store_true",
+                   help="load (unless --reuse finds the database), build the search lists and the README pattern's "
+                        "expression index on all rows, then stop (so the timed runs can follow at normal priority)")
     p.add_argument("--methods", default=",".join(METHODS), help="comma-separated subset of the methods")
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
@@ -302,6 +315,10 @@ def main():
         res["build"] = load(a, have_rum)
     conn = connect(a.db)
     prepare(conn, a, res)
+    if a.load_only:
+        readme_index(conn, res, 0)
+        log("load done: build s %s" % res["build"])
+        return
     cur = conn.cursor()
     n_docs = cur.execute("SELECT count(*) FROM articles").fetchone()[0]
     cur.execute("""SELECT pg_size_pretty(pg_table_size('articles')),
@@ -322,7 +339,15 @@ def main():
     cur.execute("SELECT max(n), percentile_disc(0.5) WITHIN GROUP (ORDER BY n) FROM (SELECT count(*) n FROM articles GROUP BY story) x")
     res["story_size_max_median"] = cur.fetchone()
     res["n"] = n_docs
-    words = pick_words(cur, n_docs, a.queries)
+    if a.words_file and os.path.exists(a.words_file):
+        with open(a.words_file) as f:
+            words = {b: [tuple(x) for x in ws] for b, ws in json.load(f).items()}
+        log("words from %s" % a.words_file)
+    else:
+        words = pick_words(cur, n_docs, a.queries)
+        if a.words_file:
+            with open(a.words_file, "w") as f:
+                json.dump(words, f)
     res["words"] = {b: [w for w, _ in ws] for b, ws in words.items()}
     res["ndoc"] = {b: [d for _, d in ws] for b, ws in words.items()}
     want = [m for m in METHODS if m in a.methods.split(",") and m != "readme"]
@@ -344,13 +369,17 @@ def main():
             if not ws:
                 continue
             if m == "readme":
-                ws = ws[:a.readme_queries + 1]
-                if len(ws) < 2:
+                nq = a.readme_common_queries if band == "common" and a.readme_common_queries is not None else a.readme_queries
+                ws = ws[:nq + (0 if a.readme_no_warmup else 1)]
+                if len(ws) < (1 if a.readme_no_warmup else 2):
                     continue
             elif m in ("gin", "stories_gin") and a.gin_queries:
                 ws = ws[:a.gin_queries + 1]
-            log("%s, %s words (%d)" % (m, band, len(ws) - 1))
-            ms, cut, via, got = run_method(cur, m, ws, a.readme_timeout_ms if m == "readme" else 600000)
+            warm = not (m == "readme" and a.readme_no_warmup)
+            log("%s, %s words (%d), load average %.1f" % (m, band, len(ws) - warm, os.getloadavg()[0]))
+            res.setdefault("loadavg", {}).setdefault(m, {})[band] = [round(os.getloadavg()[0], 1)]
+            ms, cut, via, got = run_method(cur, m, ws, a.readme_timeout_ms if m == "readme" else 600000, warm)
+            res["loadavg"][m][band].append(round(os.getloadavg()[0], 1))
             rows.setdefault(m, {}).update(got)
             res["ms"].setdefault(m, {})[band] = ms
             res["cut"].setdefault(m, {})[band] = cut
@@ -362,21 +391,20 @@ def main():
             conn.autocommit = True
     res["sizes"]["body_fts_gin"] = cur.execute(
         "SELECT pg_size_pretty(pg_relation_size(to_regclass('articles_body_fts')))").fetchone()[0]
-    # exactness at scale: the search-list methods against the GIN path
-    # (same rows expected, ranks and headlines included), and the RUM path's
-    # stories against it
+    # exactness at scale: every search_stories method against the GIN path
+    # that ranks every hit (identical rows expected: story, key, title,
+    # rank, hits, keys and headline), and the RUM path without lists also
+    # against the lists on GIN (equal to the GIN path: lists are its
+    # prefix) for every word both ran
     res["same_rows"] = {}
-    refname = "stories_gin" if "stories_gin" in rows else "stories_lists_gin"
-    ref = rows.get(refname, {})
-    res["same_rows_ref"] = refname
-    for m in ("stories_lists_gin", "stories_lists_rum", "stories_rum"):
-        if m in rows and ref and m != refname:
-            common = [w for w in rows[m] if w in ref and (m == "stories_rum" or rows[m][w][0] == "lists")]
-            if m == "stories_rum":
-                same = sum(1 for w in common if sorted(r[0] for r in rows[m][w][1]) == sorted(r[0] for r in ref[w][1]))
-            else:
-                same = sum(1 for w in common if rows[m][w][1] == ref[w][1])
-            res["same_rows"][m] = "%d of %d words" % (same, len(common))
+    pairs = [(m, "stories_gin") for m in ("stories_lists_gin", "stories_lists_rum", "stories_rum")]
+    pairs.append(("stories_rum", "stories_lists_gin"))
+    for m, refname in pairs:
+        if m in rows and refname in rows:
+            common = [w for w in rows[m] if w in rows[refname]]
+            same = [w for w in common if rows[m][w][1] == rows[refname][w][1]]
+            res["same_rows"]["%s vs %s" % (m, refname)] = "%d of %d words" % (len(same), len(common))
+            res.setdefault("differ", {})["%s vs %s" % (m, refname)] = [w for w in common if w not in same]
     with open(os.path.join(a.out, "results.json"), "w") as f:
         json.dump(res, f, indent=1)
     print("n = %d articles, k = %d stories; sizes: %s; build s: %s" % (n_docs, K, res["sizes"], res["build"]))
@@ -389,16 +417,15 @@ def main():
     for band, ws in words.items():
         print("%s words (%d timed queries, documents per word %d..%d)" % (
             band, max(0, len(ws) - 1), min(d for _, d in ws), max(d for _, d in ws)))
-    print("%-18s %-7s %5s %10s %10s %10s %5s  %s" % ("method", "band", "n", "p50 ms", "p99 ms", "mean ms", "cut", "via"))
+    print("%-22s %-7s %5s %10s %10s %10s %5s %11s  %s" % ("method", "band", "n", "p50 ms", "p99 ms", "mean ms", "cut", "load", "via"))
     for m, bands in res["ms"].items():
         for band, ms in bands.items():
             if ms:
-                print("%-18s %-7s %5d %10.1f %10.1f %10.1f %5d  %s" % (
+                print("%-22s %-7s %5d %10.1f %10.1f %10.1f %5d %11s  %s" % (
                     m, band, len(ms), statistics.median(ms), pct(ms, 99), statistics.mean(ms),
-                    res["cut"][m][band], res["via"][m][band] or ""))
-    for m, v in res["same_rows"].items():
-        print("%s vs %s: %s %s" % (m, res["same_rows_ref"], "same stories (ids) for" if m == "stories_rum"
-                                            else "identical rows, of the words read from lists, for", v))
+                    res["cut"][m][band], "%.1f-%.1f" % tuple(res["loadavg"][m][band]), res["via"][m][band] or ""))
+    for pair, v in res["same_rows"].items():
+        print("%s: identical rows for %s" % (pair, v))
     print("plans: %s/explain-*.txt" % a.out)
 
 
