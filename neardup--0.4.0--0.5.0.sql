@@ -37,6 +37,7 @@ DECLARE
 	cont_v real;
 	cont_k bigint;
 	cont_c bigint;
+	conts bigint[] := '{}';
 	rev_c bigint[] := '{}';
 	rev_k bigint[] := '{}';
 	rev_v real[] := '{}';
@@ -63,9 +64,16 @@ BEGIN
 		       CASE WHEN {USE_CONT} THEN (@extschema@.fingerprint_info(o.{F})).shingle_count END AS len,
 		       CASE WHEN {USE_CONT} THEN o.{F} END AS fp
 		  FROM {T} o LEFT JOIN {M} m ON m.from_id OPERATOR(pg_catalog.=) o.{C}
-		 WHERE o.{F} OPERATOR(@extschema@.%) q
+		 WHERE CASE WHEN {USE_CONT}	-- containment links: batch's band keys (the expression index)
+		            THEN @extschema@.cluster_band_keys(o.{F}, true) OPERATOR(pg_catalog.&&) @extschema@.cluster_band_keys(q, true)
+		            ELSE o.{F} OPERATOR(@extschema@.%) q END
 		   AND o.{K} OPERATOR(pg_catalog.<>) k
 		   AND o.{C} IS NOT NULL
+		   -- (band keys: the cap counts candidates that matter, not rows
+		   -- sharing a boilerplate band)
+		   AND CASE WHEN {USE_CONT} THEN @extschema@.similarity(o.{F}, q) >= {SIM}
+		            OR @extschema@.containment(q, o.{F}) >= {CONT} OR @extschema@.containment(o.{F}, q) >= {CONT}
+		            ELSE true END
 		 LIMIT 256		-- bounded work per row: a text copied thousands of times
 	LOOP
 		IF r.s >= {SIM} THEN
@@ -78,6 +86,7 @@ BEGIN
 		ELSIF {USE_CONT} THEN
 			-- r contains the new row: a container (at least as long; equal: lower key)
 			IF r.cin >= {CONT} AND (r.len > mylen OR (r.len = mylen AND r.k < k)) THEN
+				conts := conts || r.c;
 				IF cont_v IS NULL OR r.cin > cont_v OR (r.cin = cont_v AND r.k < cont_k) THEN
 					cont_v := r.cin; cont_k := r.k; cont_c := r.c;
 				END IF;
@@ -97,6 +106,12 @@ BEGIN
 	IF best_c IS NOT NULL THEN
 		cluster := best_c;
 		targets := sims;
+		-- a container of the new row in another cluster: the link of its
+		-- similarity component, unless its clusters hold a container of it
+		-- already (one link per cluster, as for reverse links)
+		IF cont_c IS NOT NULL AND NOT conts && sims THEN
+			targets := targets || cont_c;
+		END IF;
 	ELSIF cont_c IS NOT NULL THEN
 		cluster := cont_c;
 		targets := ARRAY[cont_c];
@@ -222,9 +237,14 @@ BEGIN
 				       CASE WHEN {USE_CONT} THEN @extschema@.containment(NEW.{F}, o.{F}) END AS cin,
 				       CASE WHEN {USE_CONT} THEN @extschema@.containment(o.{F}, NEW.{F}) END AS cout
 				  FROM {T} o LEFT JOIN {M} m ON m.from_id OPERATOR(pg_catalog.=) o.{C}
-				 WHERE o.{F} OPERATOR(@extschema@.%) @extschema@.at_least(NEW.{F}, {CAND}::real)
+				 WHERE CASE WHEN {USE_CONT}	-- containment links: batch's band keys (the expression index)
+				            THEN @extschema@.cluster_band_keys(o.{F}, true) OPERATOR(pg_catalog.&&) @extschema@.cluster_band_keys(NEW.{F}, true)
+				            ELSE o.{F} OPERATOR(@extschema@.%) @extschema@.at_least(NEW.{F}, {CAND}::real) END
 				   AND o.{K} OPERATOR(pg_catalog.<>) NEW.{K}
 				   AND o.{C} IS NOT NULL
+				   AND CASE WHEN {USE_CONT} THEN @extschema@.similarity(o.{F}, NEW.{F}) >= {SIM}
+				            OR @extschema@.containment(NEW.{F}, o.{F}) >= {CONT} OR @extschema@.containment(o.{F}, NEW.{F}) >= {CONT}
+				            ELSE true END
 				 LIMIT 256
 			LOOP
 				IF r.s >= {SIM} THEN
@@ -373,7 +393,7 @@ BEGIN
 		   AND (@extschema@.fingerprint_info(p.fp)).shingle_size IS NOT DISTINCT FROM %7$s
 		   AND EXISTS (
 			SELECT 1 FROM %1$s o LEFT JOIN %2$s m ON m.from_id OPERATOR(pg_catalog.=) o.%3$I
-			 WHERE o.%4$I OPERATOR(@extschema@.%%) @extschema@.at_least(p.fp, %5$L::real)
+			 WHERE %11$s
 			   AND o.%6$I::bigint OPERATOR(pg_catalog.<>) p.k AND o.%3$I IS NOT NULL
 			   AND coalesce(m.into_id, o.%3$I) OPERATOR(pg_catalog.<>) p.c
 			   AND (@extschema@.similarity(o.%4$I, p.fp) OPERATOR(pg_catalog.>=) %8$L::real
@@ -384,7 +404,12 @@ BEGIN
 		     ELSE least(tr.similarity_threshold, 0.2::real) END,
 		tr.key_column, coalesce(tr.shingle_size::text, 'NULL'), tr.similarity_threshold,
 		CASE WHEN tr.containment_threshold IS NULL THEN 'false' ELSE 'true' END,
-		coalesce(tr.containment_threshold, 1))
+		coalesce(tr.containment_threshold, 1),
+		-- the trigger's candidates: with containment links batch's band
+		-- keys (the expression index), else the fingerprint index
+		CASE WHEN tr.containment_threshold IS NULL
+		     THEN format('o.%I OPERATOR(@extschema@.%%) @extschema@.at_least(p.fp, %L::real)', tr.fp_column, tr.similarity_threshold)
+		     ELSE format('@extschema@.cluster_band_keys(o.%I, true) OPERATOR(pg_catalog.&&) @extschema@.cluster_band_keys(p.fp, true)', tr.fp_column) END)
 		INTO todo USING keys, fps, cur;
 	FOR i IN 1 .. cardinality(keys) LOOP
 		CONTINUE WHEN NOT keys[i] = ANY (todo);
@@ -417,6 +442,7 @@ DECLARE
 	relname name;
 	base text;
 	kind "char";
+	band_off boolean;
 	owner oid;
 	typ oid;
 	key_att smallint;
@@ -533,6 +559,33 @@ BEGIN
 		RAISE NOTICE 'neardup_track_clusters: GIN index %.% set to fastupdate = off', nsp, col
 			USING DETAIL = 'Every new row searches the index; a pending list would be scanned whole by each search.';
 	END LOOP;
+	-- containment links: containers and contained texts are found like
+	-- batch finds them, through its band keys, so a GIN index on
+	-- cluster_band_keys(fp, true) (the built-in array opclass) is needed
+	IF cont IS NOT NULL THEN
+		col := NULL;
+		SELECT ic.relname, ('fastupdate=off' = ANY (coalesce(ic.reloptions, '{}')) OR 'fastupdate=false' = ANY (coalesce(ic.reloptions, '{}')))
+		  INTO col, band_off
+		  FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
+		  JOIN pg_opclass oc ON oc.oid = i.indclass[0]
+		 WHERE i.indrelid = rel AND i.indisvalid AND i.indisready AND i.indnatts = 1 AND i.indkey[0] = 0
+		   AND i.indpred IS NULL AND am.amname = 'gin' AND oc.opcname = 'array_ops' AND oc.opcnamespace = 'pg_catalog'::regnamespace
+		   AND pg_get_expr(i.indexprs, i.indrelid) = format('%s.cluster_band_keys(%s, true)',
+		           (SELECT quote_ident(x.nspname) FROM pg_namespace x WHERE x.oid = ext_nsp), quote_ident(fp_column))
+		 ORDER BY 2 DESC, 1 LIMIT 1;
+		IF col IS NULL THEN
+			RAISE EXCEPTION 'neardup_track_clusters: containment links need a GIN index on cluster_band_keys(%, true) of %', fp_column, rel
+				USING ERRCODE = 'object_not_in_prerequisite_state',
+				      DETAIL = 'A new row finds its containers, and the shorter texts it contains, through the band keys duplicate_clusters compares; the fingerprint index finds only similar texts.',
+				      HINT = format('CREATE INDEX ON %s USING gin (%s.cluster_band_keys(%I, true)) WITH (fastupdate = off);',
+				                    rel, (SELECT quote_ident(x.nspname) FROM pg_namespace x WHERE x.oid = ext_nsp), fp_column);
+		END IF;
+		IF NOT band_off THEN
+			EXECUTE format('ALTER INDEX %I.%I SET (fastupdate = off)', nsp, col);
+			RAISE NOTICE 'neardup_track_clusters: GIN index %.% set to fastupdate = off', nsp, col
+				USING DETAIL = 'Every new row searches the index; a pending list would be scanned whole by each search.';
+		END IF;
+	END IF;
 	-- one kind of fingerprint in the column
 	EXECUTE format('SELECT count(*), min(v), min(s) FROM (SELECT DISTINCT (@extschema@.fingerprint_info(%1$I)).version AS v, (@extschema@.fingerprint_info(%1$I)).shingle_size AS s FROM %2$s WHERE %1$I IS NOT NULL) x',
 		fp_column, rel) INTO n, ver, shs;
