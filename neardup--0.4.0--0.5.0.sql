@@ -37,6 +37,7 @@ DECLARE
 	cont_v real;
 	cont_k bigint;
 	cont_c bigint;
+	cand bigint[];
 	conts bigint[] := '{}';
 	rev_c bigint[] := '{}';
 	rev_k bigint[] := '{}';
@@ -54,6 +55,16 @@ BEGIN
 	pending := false;
 	IF {USE_CONT} THEN
 		mylen := (@extschema@.fingerprint_info(q)).shingle_count;
+		-- containment links: the rows sharing one of batch's band keys
+		-- (the expression index; the only index this statement can use,
+		-- whatever the planner thinks of && on 255 keys), verified here,
+		-- so that the cap below counts candidates that matter, not rows
+		-- sharing a boilerplate band
+		cand := ARRAY(SELECT o.{K}::bigint FROM {T} o
+		               WHERE @extschema@.cluster_band_keys(o.{F}, true) OPERATOR(pg_catalog.&&) @extschema@.cluster_band_keys(q, true)
+		                 AND o.{K} OPERATOR(pg_catalog.<>) k
+		                 AND (@extschema@.similarity(o.{F}, q) >= {SIM} OR @extschema@.containment(q, o.{F}) >= {CONT}
+		                      OR @extschema@.containment(o.{F}, q) >= {CONT}));
 	END IF;
 	-- candidates through the GIN index; ids resolved through the merge map
 	FOR r IN
@@ -64,16 +75,9 @@ BEGIN
 		       CASE WHEN {USE_CONT} THEN (@extschema@.fingerprint_info(o.{F})).shingle_count END AS len,
 		       CASE WHEN {USE_CONT} THEN o.{F} END AS fp
 		  FROM {T} o LEFT JOIN {M} m ON m.from_id OPERATOR(pg_catalog.=) o.{C}
-		 WHERE CASE WHEN {USE_CONT}	-- containment links: batch's band keys (the expression index)
-		            THEN @extschema@.cluster_band_keys(o.{F}, true) OPERATOR(pg_catalog.&&) @extschema@.cluster_band_keys(q, true)
-		            ELSE o.{F} OPERATOR(@extschema@.%) q END
+		 WHERE CASE WHEN {USE_CONT} THEN o.{K} OPERATOR(pg_catalog.=) ANY (cand) ELSE o.{F} OPERATOR(@extschema@.%) q END
 		   AND o.{K} OPERATOR(pg_catalog.<>) k
 		   AND o.{C} IS NOT NULL
-		   -- (band keys: the cap counts candidates that matter, not rows
-		   -- sharing a boilerplate band)
-		   AND CASE WHEN {USE_CONT} THEN @extschema@.similarity(o.{F}, q) >= {SIM}
-		            OR @extschema@.containment(q, o.{F}) >= {CONT} OR @extschema@.containment(o.{F}, q) >= {CONT}
-		            ELSE true END
 		 LIMIT 256		-- bounded work per row: a text copied thousands of times
 	LOOP
 		IF r.s >= {SIM} THEN
@@ -211,6 +215,7 @@ DECLARE
 	p boolean := true;
 	simple boolean := true;
 	has_sim boolean := false;
+	cand bigint[];
 BEGIN
 	IF TG_OP = 'UPDATE' AND ((NEW.{F} IS NULL AND OLD.{F} IS NULL) OR coalesce(NEW.{F} OPERATOR(@extschema@.=) OLD.{F}, false)) THEN
 		RETURN NEW;
@@ -230,6 +235,15 @@ BEGIN
 		safe := current_setting('transaction_isolation') = 'read committed'
 		        AND @extschema@.neardup_track_lock(TG_RELID, NEW.{F});
 		IF TG_OP = 'INSERT' THEN
+			IF {USE_CONT} THEN
+				-- containment links: the verified rows sharing one of
+				-- batch's band keys (as the assignment function finds them)
+				cand := ARRAY(SELECT o.{K}::bigint FROM {T} o
+				               WHERE @extschema@.cluster_band_keys(o.{F}, true) OPERATOR(pg_catalog.&&) @extschema@.cluster_band_keys(NEW.{F}, true)
+				                 AND o.{K} OPERATOR(pg_catalog.<>) NEW.{K}
+				                 AND (@extschema@.similarity(o.{F}, NEW.{F}) >= {SIM} OR @extschema@.containment(NEW.{F}, o.{F}) >= {CONT}
+				                      OR @extschema@.containment(o.{F}, NEW.{F}) >= {CONT}));
+			END IF;
 			-- fast path: the candidates (as the assignment function finds
 			-- them); all that matter similar and in one cluster: that one
 			FOR r IN
@@ -237,14 +251,10 @@ BEGIN
 				       CASE WHEN {USE_CONT} THEN @extschema@.containment(NEW.{F}, o.{F}) END AS cin,
 				       CASE WHEN {USE_CONT} THEN @extschema@.containment(o.{F}, NEW.{F}) END AS cout
 				  FROM {T} o LEFT JOIN {M} m ON m.from_id OPERATOR(pg_catalog.=) o.{C}
-				 WHERE CASE WHEN {USE_CONT}	-- containment links: batch's band keys (the expression index)
-				            THEN @extschema@.cluster_band_keys(o.{F}, true) OPERATOR(pg_catalog.&&) @extschema@.cluster_band_keys(NEW.{F}, true)
+				 WHERE CASE WHEN {USE_CONT} THEN o.{K} OPERATOR(pg_catalog.=) ANY (cand)
 				            ELSE o.{F} OPERATOR(@extschema@.%) @extschema@.at_least(NEW.{F}, {CAND}::real) END
 				   AND o.{K} OPERATOR(pg_catalog.<>) NEW.{K}
 				   AND o.{C} IS NOT NULL
-				   AND CASE WHEN {USE_CONT} THEN @extschema@.similarity(o.{F}, NEW.{F}) >= {SIM}
-				            OR @extschema@.containment(NEW.{F}, o.{F}) >= {CONT} OR @extschema@.containment(o.{F}, NEW.{F}) >= {CONT}
-				            ELSE true END
 				 LIMIT 256
 			LOOP
 				IF r.s >= {SIM} THEN
@@ -297,6 +307,36 @@ END
 $trigger$;
 $tmpl$;
 
+-- The GIN index on cluster_band_keys(fp, true) of a table (built-in
+-- array opclass, valid), through which tracking with containment links
+-- finds candidates; NULL if there is none.
+CREATE FUNCTION neardup_track_band_index(rel regclass, fp_column name)
+RETURNS regclass
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+	SELECT i.indexrelid::regclass
+	  FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid OPERATOR(pg_catalog.=) i.indexrelid
+	  JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) ic.relam
+	  JOIN pg_catalog.pg_opclass oc ON oc.oid OPERATOR(pg_catalog.=) i.indclass[0]
+	 WHERE i.indrelid OPERATOR(pg_catalog.=) rel AND i.indisvalid AND i.indisready
+	   AND i.indnatts OPERATOR(pg_catalog.=) 1 AND i.indkey[0] OPERATOR(pg_catalog.=) 0 AND i.indpred IS NULL
+	   AND am.amname OPERATOR(pg_catalog.=) 'gin' AND oc.opcname OPERATOR(pg_catalog.=) 'array_ops'
+	   AND oc.opcnamespace OPERATOR(pg_catalog.=) 'pg_catalog'::pg_catalog.regnamespace
+	   AND pg_catalog.pg_get_expr(i.indexprs, i.indrelid) OPERATOR(pg_catalog.=) pg_catalog.format('%s.cluster_band_keys(%s, true)',
+	           (SELECT pg_catalog.quote_ident(n.nspname) FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_proc p ON p.pronamespace OPERATOR(pg_catalog.=) n.oid
+	             WHERE p.oid OPERATOR(pg_catalog.=) 'cluster_band_keys(fingerprint, boolean)'::pg_catalog.regprocedure),
+	           pg_catalog.quote_ident(fp_column))
+	 ORDER BY ('fastupdate=off' OPERATOR(pg_catalog.=) ANY (coalesce(ic.reloptions, '{}'))
+	           OR 'fastupdate=false' OPERATOR(pg_catalog.=) ANY (coalesce(ic.reloptions, '{}'))) DESC, ic.relname
+	 LIMIT 1;
+END;
+COMMENT ON FUNCTION neardup_track_band_index(regclass, name) IS
+'cluster tracking: the GIN index on cluster_band_keys(fp_column, true) of a table (through which containment links find their candidates), or NULL';
+
+-- The generated functions of a tracked table, made again from the
+-- current templates (the trigger and, since 0.5.0, the assignment
+-- function).  Names come out schema-qualified: search_path is pinned.
 CREATE OR REPLACE FUNCTION neardup_track_regenerate_trigger(rel regclass)
 RETURNS void
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -304,35 +344,46 @@ SET search_path = pg_catalog, pg_temp
 AS $regen$
 DECLARE
 	tr @extschema@.neardup_tracked := @extschema@.neardup_tracked_entry(rel);
-	body text := @extschema@.neardup_track_template_trigger();
+	body text;
 	fn regprocedure := tr.trigger_function::regprocedure;
 	afn regprocedure := tr.assign_function::regprocedure;
 	q_fn text;
 	q_afn text;
 BEGIN
+	IF tr.containment_threshold IS NOT NULL AND @extschema@.neardup_track_band_index(tr.rel, tr.fp_column) IS NULL THEN
+		RAISE EXCEPTION 'neardup_track_regenerate_trigger: containment links need a GIN index on cluster_band_keys(%, true) of %', tr.fp_column, tr.rel
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      DETAIL = 'Since 0.5.0 a new row finds its containers, and the shorter texts it contains, through the band keys duplicate_clusters compares.',
+			      HINT = format('CREATE INDEX ON %s USING gin (%s.cluster_band_keys(%I, true)) WITH (fastupdate = off);',
+			                    tr.rel, '@extschema@', tr.fp_column);
+	END IF;
 	SELECT format('%I.%I', n.nspname, p.proname) INTO q_fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.oid = fn;
 	SELECT format('%I.%I', n.nspname, p.proname) INTO q_afn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.oid = afn;
-	body := regexp_replace(body, '^\s*CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION');
-	body := replace(body, '{ASSIGN}', q_afn);
-	body := replace(body, '{TRIGGER}', q_fn);
-	body := replace(body, '{T}', tr.rel::text);
-	body := replace(body, '{TLIT}', quote_literal(tr.rel::text));
-	body := replace(body, '{K}', quote_ident(tr.key_column));
-	body := replace(body, '{F}', quote_ident(tr.fp_column));
-	body := replace(body, '{C}', quote_ident(tr.cluster_column));
-	body := replace(body, '{M}', tr.merges::text);
-	body := replace(body, '{P}', tr.pending::text);
-	body := replace(body, '{S}', replace(tr.seq::text, '''', ''''''));
-	body := replace(body, '{SIM}', format('%s::real', tr.similarity_threshold));
-	body := replace(body, '{CONT}', format('%s::real', coalesce(tr.containment_threshold, 1)));
-	body := replace(body, '{USE_CONT}', CASE WHEN tr.containment_threshold IS NULL THEN 'false' ELSE 'true' END);
-	body := replace(body, '{CAND}', quote_literal(CASE WHEN tr.containment_threshold IS NULL THEN tr.similarity_threshold
-	                                                   ELSE least(tr.similarity_threshold, 0.2::real) END::text));
-	body := replace(body, '{VERSION}', tr.fp_version::text);
-	body := replace(body, '{SHINGLE}', tr.shingle_size::text);
-	EXECUTE body;
+	FOREACH body IN ARRAY ARRAY[@extschema@.neardup_track_template_assign(), @extschema@.neardup_track_template_trigger()] LOOP
+		body := regexp_replace(body, '^\s*CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION');
+		body := replace(body, '{ASSIGN}', q_afn);
+		body := replace(body, '{TRIGGER}', q_fn);
+		body := replace(body, '{T}', tr.rel::text);
+		body := replace(body, '{TLIT}', quote_literal(tr.rel::text));
+		body := replace(body, '{K}', quote_ident(tr.key_column));
+		body := replace(body, '{F}', quote_ident(tr.fp_column));
+		body := replace(body, '{C}', quote_ident(tr.cluster_column));
+		body := replace(body, '{M}', tr.merges::text);
+		body := replace(body, '{P}', tr.pending::text);
+		body := replace(body, '{S}', replace(tr.seq::text, '''', ''''''));
+		body := replace(body, '{SIM}', format('%s::real', tr.similarity_threshold));
+		body := replace(body, '{CONT}', format('%s::real', coalesce(tr.containment_threshold, 1)));
+		body := replace(body, '{USE_CONT}', CASE WHEN tr.containment_threshold IS NULL THEN 'false' ELSE 'true' END);
+		body := replace(body, '{CAND}', quote_literal(CASE WHEN tr.containment_threshold IS NULL THEN tr.similarity_threshold
+		                                                   ELSE least(tr.similarity_threshold, 0.2::real) END::text));
+		body := replace(body, '{VERSION}', tr.fp_version::text);
+		body := replace(body, '{SHINGLE}', tr.shingle_size::text);
+		EXECUTE body;
+	END LOOP;
 END
 $regen$;
+COMMENT ON FUNCTION neardup_track_regenerate_trigger(regclass) IS
+'cluster tracking: generates the trigger and assignment functions of a tracked table again from the current templates (ALTER EXTENSION UPDATE does it for every tracked table it can; a table with containment links needs its band-key index first)';
 
 CREATE OR REPLACE FUNCTION neardup_settle(rel regclass, max_rows integer DEFAULT 500)
 RETURNS integer
@@ -392,7 +443,7 @@ BEGIN
 		 WHERE p.fp IS NOT NULL AND p.c IS NOT NULL
 		   AND (@extschema@.fingerprint_info(p.fp)).shingle_size IS NOT DISTINCT FROM %7$s
 		   AND EXISTS (
-			SELECT 1 FROM %1$s o LEFT JOIN %2$s m ON m.from_id OPERATOR(pg_catalog.=) o.%3$I
+			SELECT 1 FROM %12$s o LEFT JOIN %2$s m ON m.from_id OPERATOR(pg_catalog.=) o.%3$I
 			 WHERE %11$s
 			   AND o.%6$I::bigint OPERATOR(pg_catalog.<>) p.k AND o.%3$I IS NOT NULL
 			   AND coalesce(m.into_id, o.%3$I) OPERATOR(pg_catalog.<>) p.c
@@ -409,7 +460,11 @@ BEGIN
 		-- keys (the expression index), else the fingerprint index
 		CASE WHEN tr.containment_threshold IS NULL
 		     THEN format('o.%I OPERATOR(@extschema@.%%) @extschema@.at_least(p.fp, %L::real)', tr.fp_column, tr.similarity_threshold)
-		     ELSE format('@extschema@.cluster_band_keys(o.%I, true) OPERATOR(pg_catalog.&&) @extschema@.cluster_band_keys(p.fp, true)', tr.fp_column) END)
+		     ELSE 'true' END,
+		CASE WHEN tr.containment_threshold IS NULL THEN tr.rel::text
+		     -- (a derived table: the band-key index is the only one it can use)
+		     ELSE format('(SELECT * FROM %s x WHERE @extschema@.cluster_band_keys(x.%I, true) OPERATOR(pg_catalog.&&) @extschema@.cluster_band_keys(p.fp, true) OFFSET 0)',
+		                 tr.rel, tr.fp_column) END)
 		INTO todo USING keys, fps, cur;
 	FOR i IN 1 .. cardinality(keys) LOOP
 		CONTINUE WHEN NOT keys[i] = ANY (todo);
@@ -442,7 +497,8 @@ DECLARE
 	relname name;
 	base text;
 	kind "char";
-	band_off boolean;
+	band_idx regclass;
+	band_fastupdate boolean;
 	owner oid;
 	typ oid;
 	key_att smallint;
@@ -563,26 +619,19 @@ BEGIN
 	-- batch finds them, through its band keys, so a GIN index on
 	-- cluster_band_keys(fp, true) (the built-in array opclass) is needed
 	IF cont IS NOT NULL THEN
-		col := NULL;
-		SELECT ic.relname, ('fastupdate=off' = ANY (coalesce(ic.reloptions, '{}')) OR 'fastupdate=false' = ANY (coalesce(ic.reloptions, '{}')))
-		  INTO col, band_off
-		  FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
-		  JOIN pg_opclass oc ON oc.oid = i.indclass[0]
-		 WHERE i.indrelid = rel AND i.indisvalid AND i.indisready AND i.indnatts = 1 AND i.indkey[0] = 0
-		   AND i.indpred IS NULL AND am.amname = 'gin' AND oc.opcname = 'array_ops' AND oc.opcnamespace = 'pg_catalog'::regnamespace
-		   AND pg_get_expr(i.indexprs, i.indrelid) = format('%s.cluster_band_keys(%s, true)',
-		           (SELECT quote_ident(x.nspname) FROM pg_namespace x WHERE x.oid = ext_nsp), quote_ident(fp_column))
-		 ORDER BY 2 DESC, 1 LIMIT 1;
-		IF col IS NULL THEN
+		band_idx := @extschema@.neardup_track_band_index(rel, fp_column);
+		IF band_idx IS NULL THEN
 			RAISE EXCEPTION 'neardup_track_clusters: containment links need a GIN index on cluster_band_keys(%, true) of %', fp_column, rel
 				USING ERRCODE = 'object_not_in_prerequisite_state',
 				      DETAIL = 'A new row finds its containers, and the shorter texts it contains, through the band keys duplicate_clusters compares; the fingerprint index finds only similar texts.',
 				      HINT = format('CREATE INDEX ON %s USING gin (%s.cluster_band_keys(%I, true)) WITH (fastupdate = off);',
-				                    rel, (SELECT quote_ident(x.nspname) FROM pg_namespace x WHERE x.oid = ext_nsp), fp_column);
+				                    rel, '@extschema@', fp_column);
 		END IF;
-		IF NOT band_off THEN
-			EXECUTE format('ALTER INDEX %I.%I SET (fastupdate = off)', nsp, col);
-			RAISE NOTICE 'neardup_track_clusters: GIN index %.% set to fastupdate = off', nsp, col
+		SELECT NOT coalesce('fastupdate=off' = ANY (c.reloptions) OR 'fastupdate=false' = ANY (c.reloptions), false) INTO band_fastupdate
+		  FROM pg_class c WHERE c.oid = band_idx;
+		IF band_fastupdate THEN
+			EXECUTE format('ALTER INDEX %s SET (fastupdate = off)', band_idx);
+			RAISE NOTICE 'neardup_track_clusters: GIN index % set to fastupdate = off', band_idx
 				USING DETAIL = 'Every new row searches the index; a pending list would be scanned whole by each search.';
 		END IF;
 	END IF;
@@ -670,3 +719,32 @@ BEGIN
 	RETURN clusters;
 END
 $track$;
+
+-- Tables tracked before 0.5.0 get their generated functions made again
+-- from the templates above.  An extension script may not replace an
+-- object that is not a member (the generated functions belong to the
+-- table's owner, not to neardup), so each is made a member, replaced and
+-- released again.  A table with containment links but no band-key index
+-- keeps its 0.4.0 functions (still correct, with 0.4.0's candidates)
+-- until the index is made and neardup_track_regenerate_trigger() is run.
+DO $update_tracked$
+DECLARE
+	r record;
+BEGIN
+	FOR r IN SELECT t.rel, t.fp_column, t.containment_threshold,
+	                t.trigger_function::regprocedure AS fn, t.assign_function::regprocedure AS afn
+	           FROM @extschema@.neardup_tracked t ORDER BY t.rel::oid LOOP
+		IF r.containment_threshold IS NOT NULL AND @extschema@.neardup_track_band_index(r.rel, r.fp_column) IS NULL THEN
+			RAISE WARNING 'clusters of % keep their 0.4.0 tracking functions: containment links now need a GIN index on cluster_band_keys(%, true)', r.rel, r.fp_column
+				USING HINT = format('CREATE INDEX ON %s USING gin (%s.cluster_band_keys(%I, true)) WITH (fastupdate = off); SELECT %s.neardup_track_regenerate_trigger(%L);',
+				                    r.rel, '@extschema@', r.fp_column, '@extschema@', r.rel::text);
+			CONTINUE;
+		END IF;
+		EXECUTE format('ALTER EXTENSION neardup ADD FUNCTION %s', r.fn);
+		EXECUTE format('ALTER EXTENSION neardup ADD FUNCTION %s', r.afn);
+		PERFORM @extschema@.neardup_track_regenerate_trigger(r.rel);
+		EXECUTE format('ALTER EXTENSION neardup DROP FUNCTION %s', r.fn);
+		EXECUTE format('ALTER EXTENSION neardup DROP FUNCTION %s', r.afn);
+	END LOOP;
+END
+$update_tracked$;
