@@ -34,6 +34,8 @@ CREATE EXTENSION neardup;
 \i test/sql/docs.sql
 CREATE TABLE arts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, batch int, body text, fp fingerprint);
 CREATE INDEX ON arts USING gin (fp);
+-- containment links search batch's band keys (0.5.0)
+CREATE INDEX ON arts USING gin (cluster_band_keys(fp, true)) WITH (fastupdate = off);
 CREATE TABLE batches (batch int PRIMARY KEY, nrows int);
 SELECT neardup_track_clusters('arts', 'id', 'fp', 'cluster_id', 0.5, 0.5);
 -- batch b: 20 rows: copies of 50 stories, excerpts, and rows that bridge

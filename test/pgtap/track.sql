@@ -4,7 +4,7 @@
 -- ids, merges, deletes, updates, recluster, COPY, bad input.  The race
 -- between sessions and the crash test are in test/concurrency.
 BEGIN;
-SELECT plan(68);
+SELECT plan(69);
 -- calls of the generated functions, for the fast-path checks
 SET LOCAL track_functions = 'pl';
 \i test/sql/docs.sql
@@ -98,6 +98,8 @@ SELECT ok(pg_get_functiondef('arts_neardup_trigger'::regproc) LIKE '%at_least(NE
 	'the trigger searches with at_least (the threshold in the query, no setting changed per row)');
 SELECT ok((SELECT proconfig FROM pg_proc WHERE oid = 'arts_neardup_trigger'::regproc) @> ARRAY['neardup.gin_single_key=false'],
 	'similarity only: the trigger''s lookups need two matching band keys (neardup.gin_single_key off)');
+SELECT ok((SELECT proconfig FROM pg_proc WHERE oid = 'arts_neardup_trigger'::regproc) @> ARRAY['plan_cache_mode=force_generic_plan'],
+	'the trigger''s statements run generic plans (a custom plan of the lookup was planned again for every row)');
 
 -- A merge: A = words 1..100, B = 51..150 (similarity 0.33: two
 -- clusters), B2 a copy of B; then C = 26..125 (0.6 with both) joins them.
