@@ -38,7 +38,8 @@ DATA = \
 	neardup--0.1.0--0.2.0.sql \
 	neardup--0.2.0--0.3.0.sql \
 	neardup--0.3.0--0.4.0.sql \
-	neardup--0.4.0--0.5.0.sql
+	neardup--0.4.0--0.5.0.sql \
+	neardup--0.5.0--0.6.0.sql
 PGFILEDESC = "neardup - near-duplicate detection for news articles"
 
 REGRESS = \

@@ -15,7 +15,7 @@
 #     after that REINDEX its answers are right again;
 #   - the updated extension holds the same objects as a fresh install of
 #     the default version.
-# It does so from 0.1.0 (in public and in another schema), 0.2.0, 0.3.0 and 0.4.0.
+# It does so from 0.1.0 (in public and in another schema), 0.2.0, 0.3.0, 0.4.0 and 0.5.0.
 # A self-check drives the "reported and invalid" path with a fake report,
 # so neither path is dead code.  Prints TAP, last line
 # "install-upgrade: N passed, M failed".
@@ -212,7 +212,7 @@ check_indexes() {
 work=$(mktemp -d "${TMPDIR:-/tmp}/neardup-upgrade.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-for case in "0.1.0 public" '0.1.0 "Nd Ext"' "0.2.0 public" "0.3.0 public" "0.4.0 public"; do
+for case in "0.1.0 public" '0.1.0 "Nd Ext"' "0.2.0 public" "0.3.0 public" "0.4.0 public" "0.5.0 public"; do
 	from=${case%% *}; schema=${case#* }
 	db=neardup_inst_up; fresh=neardup_inst_fresh
 	label="$from, schema $schema"
