@@ -21,7 +21,7 @@
 -- settle chooses P and checks it while R is uncommitted, R commits.  The
 -- pair was missed until neardup_recluster.  0.6.0 chooses among the rows
 -- committed before the wait, so every writer that overlapped a chosen
--- row is waited for (doc/ingest.md, "Settling").  A row committed while
+-- row is waited for (doc/ingest.md, "Locking").  A row committed while
 -- settle waits is left for the next call.
 
 CREATE OR REPLACE FUNCTION neardup_settle(rel regclass, max_rows integer DEFAULT 500)
@@ -131,3 +131,211 @@ BEGIN
 	RETURN cardinality(keys);
 END
 $settle$;
+
+-- Issue 15: containment agreement
+--
+-- Batch (duplicate_clusters with containment links) gives every
+-- similarity component at most one link: to the best container of any of
+-- its rows.  0.5.0's trigger asked, before linking, whether the cluster
+-- held a container of the one row at hand, so a component whose rows
+-- were contained in different articles (variants of a brief, of a
+-- boilerplate paragraph) linked once per row and chained those articles
+-- into one cluster.  The assignment now asks whether the component (the
+-- row and the rows of its cluster similar to it) has its link already:
+-- the cluster holds a container of the row or of a row similar to it.
+-- Only the assignment template changes; tracked tables get it when their
+-- functions are generated again (neardup_track_regenerate_trigger).
+--
+CREATE OR REPLACE FUNCTION neardup_track_template_assign()
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN $tmpl$
+CREATE FUNCTION {ASSIGN}(k bigint, q @extschema@.fingerprint, c0 bigint, mode text,
+	OUT cluster bigint, OUT pending boolean)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+SET neardup.similarity_threshold = {CAND}
+SET enable_seqscan = off	-- a generic plan must still search through the GIN index
+AS $assign$
+DECLARE
+	r record;
+	mylen bigint;
+	best_s real;
+	best_k bigint;
+	best_c bigint;
+	sims bigint[] := '{}';
+	cont_v real;
+	cont_k bigint;
+	cont_c bigint;
+	cand bigint[];
+	conts bigint[] := '{}';
+	sim_k bigint[] := '{}';
+	rev_c bigint[] := '{}';
+	rev_k bigint[] := '{}';
+	rev_v real[] := '{}';
+	rev_fp @extschema@.fingerprint[] := '{}';
+	rev_len bigint[] := '{}';
+	targets bigint[] := '{}';
+	i integer;
+	x bigint;
+	small bigint;
+	na bigint;
+	nb bigint;
+	lim bigint;
+BEGIN
+	pending := false;
+	IF {USE_CONT} THEN
+		mylen := (@extschema@.fingerprint_info(q)).shingle_count;
+		-- containment links: the rows sharing one of batch's band keys
+		-- (the expression index; the only index this statement can use,
+		-- whatever the planner thinks of && on 255 keys), verified here,
+		-- so that the cap below counts candidates that matter, not rows
+		-- sharing a boilerplate band
+		cand := ARRAY(SELECT o.{K}::bigint FROM {T} o
+		               WHERE @extschema@.cluster_band_keys(o.{F}, true) OPERATOR(pg_catalog.&&) @extschema@.cluster_band_keys(q, true)
+		                 AND o.{K} OPERATOR(pg_catalog.<>) k
+		                 AND (@extschema@.similarity(o.{F}, q) >= {SIM} OR @extschema@.containment(q, o.{F}) >= {CONT}
+		                      OR @extschema@.containment(o.{F}, q) >= {CONT}));
+	END IF;
+	-- candidates through the GIN index; ids resolved through the merge map
+	FOR r IN
+		SELECT o.{K}::bigint AS k, coalesce(m.into_id, o.{C}) AS c,
+		       @extschema@.similarity(o.{F}, q) AS s,
+		       CASE WHEN {USE_CONT} THEN @extschema@.containment(q, o.{F}) END AS cin,
+		       CASE WHEN {USE_CONT} THEN @extschema@.containment(o.{F}, q) END AS cout,
+		       CASE WHEN {USE_CONT} THEN (@extschema@.fingerprint_info(o.{F})).shingle_count END AS len,
+		       CASE WHEN {USE_CONT} THEN o.{F} END AS fp
+		  FROM {T} o LEFT JOIN {M} m ON m.from_id OPERATOR(pg_catalog.=) o.{C}
+		 WHERE CASE WHEN {USE_CONT} THEN o.{K} OPERATOR(pg_catalog.=) ANY (cand) ELSE o.{F} OPERATOR(@extschema@.%) q END
+		   AND o.{K} OPERATOR(pg_catalog.<>) k
+		   AND o.{C} IS NOT NULL
+		 LIMIT 256		-- bounded work per row: a text copied thousands of times
+	LOOP
+		IF r.s >= {SIM} THEN
+			IF best_s IS NULL OR r.s > best_s OR (r.s = best_s AND r.k < best_k) THEN
+				best_s := r.s; best_k := r.k; best_c := r.c;
+			END IF;
+			IF NOT r.c = ANY (sims) THEN
+				sims := sims || r.c;
+			END IF;
+			IF {USE_CONT} THEN
+				sim_k := sim_k || r.k;
+			END IF;
+		ELSIF {USE_CONT} THEN
+			-- r contains the new row: a container (at least as long; equal: lower key)
+			IF r.cin >= {CONT} AND (r.len > mylen OR (r.len = mylen AND r.k < k)) THEN
+				conts := conts || r.c;
+				IF cont_v IS NULL OR r.cin > cont_v OR (r.cin = cont_v AND r.k < cont_k) THEN
+					cont_v := r.cin; cont_k := r.k; cont_c := r.c;
+				END IF;
+			-- the new row contains r
+			ELSIF r.cout >= {CONT} AND (mylen > r.len OR (mylen = r.len AND k < r.k)) THEN
+				i := array_position(rev_c, r.c);
+				IF i IS NULL THEN
+					rev_c := rev_c || r.c; rev_k := rev_k || r.k; rev_v := rev_v || r.cout;
+					rev_fp := rev_fp || r.fp; rev_len := rev_len || r.len;
+				ELSIF r.cout > rev_v[i] THEN
+					rev_k[i] := r.k; rev_v[i] := r.cout; rev_fp[i] := r.fp; rev_len[i] := r.len;
+				END IF;
+			END IF;
+		END IF;
+	END LOOP;
+
+	IF best_c IS NOT NULL THEN
+		cluster := best_c;
+		targets := sims;
+		-- a container of the new row in another cluster: the link of its
+		-- similarity component, unless that component has its link
+		-- already: its clusters hold a container of the new row, or of a
+		-- row similar to it (0.6.0; batch: one link per similarity
+		-- component, whichever of its rows brings the container)
+		IF cont_c IS NOT NULL AND NOT conts && sims AND NOT EXISTS (
+				SELECT 1 FROM {T} s JOIN {T} mm ON mm.{C} OPERATOR(pg_catalog.=) s.{C}
+				 WHERE s.{K}::bigint OPERATOR(pg_catalog.=) ANY (sim_k) AND mm.{K} OPERATOR(pg_catalog.<>) s.{K}
+				   AND (SELECT count(*) FROM (SELECT 1 FROM {T} z
+				         WHERE z.{C} OPERATOR(pg_catalog.=) s.{C} LIMIT 65) zz) <= 64
+				   AND @extschema@.containment(s.{F}, mm.{F}) >= {CONT}
+				   AND @extschema@.similarity(s.{F}, mm.{F}) < {SIM}
+				   AND @extschema@.similarity(q, mm.{F}) < {SIM}
+				   AND (@extschema@.fingerprint_info(mm.{F})).shingle_count >= (@extschema@.fingerprint_info(s.{F})).shingle_count) THEN
+			targets := targets || cont_c;
+		END IF;
+	ELSIF cont_c IS NOT NULL THEN
+		cluster := cont_c;
+		targets := ARRAY[cont_c];
+	END IF;
+	IF mode = 'settle' AND c0 IS NOT NULL THEN
+		IF best_c IS NULL AND cont_c IS NOT NULL AND cont_c <> c0 AND EXISTS (
+				SELECT 1 FROM {T} mm
+				 WHERE mm.{C} OPERATOR(pg_catalog.=) c0 AND mm.{K} OPERATOR(pg_catalog.<>) k
+				   AND @extschema@.containment(q, mm.{F}) >= {CONT}
+				   AND @extschema@.similarity(q, mm.{F}) < {SIM}) THEN
+			targets := '{}';		-- already linked to a container of its own
+			cluster := c0;
+		END IF;
+		IF NOT c0 = ANY (targets) THEN
+			targets := c0 || targets;
+		END IF;
+		cluster := coalesce(cluster, c0);
+	END IF;
+	-- reverse links: clusters of shorter rows this one contains, unless
+	-- the contained row's similarity component has its link already: its
+	-- cluster holds a container of that row or of a row similar to it
+	-- (one link per similarity component; 0.5.0 looked at the row only)
+	FOR i IN 1 .. coalesce(array_length(rev_c, 1), 0) LOOP
+		CONTINUE WHEN rev_c[i] = ANY (targets);
+		CONTINUE WHEN (SELECT count(*) FROM (SELECT 1 FROM {T} mm
+		                WHERE mm.{C} OPERATOR(pg_catalog.=) rev_c[i] LIMIT 65) z) > 64;
+		CONTINUE WHEN EXISTS (
+			SELECT 1 FROM {T} s JOIN {T} mm ON mm.{C} OPERATOR(pg_catalog.=) s.{C}
+			 WHERE s.{C} OPERATOR(pg_catalog.=) rev_c[i] AND mm.{K} OPERATOR(pg_catalog.<>) s.{K}
+			   AND (s.{K}::bigint OPERATOR(pg_catalog.=) rev_k[i] OR @extschema@.similarity(rev_fp[i], s.{F}) >= {SIM})
+			   AND @extschema@.containment(s.{F}, mm.{F}) >= {CONT}
+			   AND @extschema@.similarity(s.{F}, mm.{F}) < {SIM}
+			   AND @extschema@.similarity(rev_fp[i], mm.{F}) < {SIM}
+			   AND (@extschema@.fingerprint_info(mm.{F})).shingle_count >= (@extschema@.fingerprint_info(s.{F})).shingle_count);
+		targets := targets || rev_c[i];
+	END LOOP;
+	IF cluster IS NULL AND cardinality(targets) > 0 AND mode <> 'settle' THEN
+		-- only reverse links: the new row founds a cluster they join
+		cluster := nextval('{S}'::regclass);
+		targets := cluster || targets;
+	END IF;
+	IF cardinality(targets) <= 1 THEN
+		RETURN;
+	END IF;
+	IF mode NOT IN ('insert', 'settle') THEN
+		pending := true;		-- merges wait for neardup_settle
+		RETURN;
+	END IF;
+
+	-- Merge: one transaction at a time per table, ids resolved afresh
+	-- under the lock; the larger cluster's id survives (equal: the lower
+	-- id), the smaller one's rows are relabelled and its id mapped.
+	PERFORM pg_advisory_xact_lock(@extschema@.neardup_track_relint({TLIT}::regclass), -2);
+	SELECT array_agg(DISTINCT coalesce(m.into_id, t.id)) INTO targets
+	  FROM unnest(targets) t(id) LEFT JOIN {M} m ON m.from_id OPERATOR(pg_catalog.=) t.id;
+	cluster := coalesce((SELECT m.into_id FROM {M} m WHERE m.from_id OPERATOR(pg_catalog.=) cluster), cluster);
+	FOREACH x IN ARRAY targets LOOP
+		CONTINUE WHEN x = cluster;
+		lim := 16;
+		LOOP
+			SELECT count(*) INTO na FROM (SELECT 1 FROM {T} t WHERE t.{C} OPERATOR(pg_catalog.=) cluster LIMIT lim) z;
+			SELECT count(*) INTO nb FROM (SELECT 1 FROM {T} t WHERE t.{C} OPERATOR(pg_catalog.=) x LIMIT lim) z;
+			EXIT WHEN na < lim OR nb < lim;
+			lim := lim * 4;
+		END LOOP;
+		IF nb > na OR (nb = na AND x < cluster) THEN
+			small := cluster; cluster := x;
+		ELSE
+			small := x;
+		END IF;
+		UPDATE {T} t SET {C} = cluster WHERE t.{C} OPERATOR(pg_catalog.=) small;
+		UPDATE {M} m SET into_id = cluster WHERE m.into_id OPERATOR(pg_catalog.=) small;
+		DELETE FROM {M} m WHERE m.from_id OPERATOR(pg_catalog.=) cluster;
+		INSERT INTO {M} (from_id, into_id) VALUES (small, cluster)
+			ON CONFLICT (from_id) DO UPDATE SET into_id = EXCLUDED.into_id, merged_at = pg_catalog.now();
+	END LOOP;
+END
+$assign$;
+$tmpl$;

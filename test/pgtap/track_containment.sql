@@ -7,7 +7,7 @@
 -- joins them; and the index is checked at neardup_track_clusters time.
 BEGIN;
 SET LOCAL client_min_messages = warning;
-SELECT plan(15);
+SELECT plan(22);
 \i test/sql/docs.sql
 
 -- words a..b of story s (doc(s, n, 0) is a prefix of doc(s, m, 0), n <= m)
@@ -93,6 +93,57 @@ SELECT ok(pg_temp.same_partition('SELECT id, cluster_id FROM ct', $$SELECT key, 
 	'tracked clusters = duplicate_clusters(ct, 0.5, 0.5), up to relabelling');
 SELECT ok(pg_get_functiondef('ct_neardup_trigger'::regproc) LIKE '%cluster_band_keys(o.fp, true) OPERATOR(pg_catalog.&&) ' || pg_temp.ext_schema() || '.cluster_band_keys(NEW.fp, true)%',
 	'the trigger searches the band keys');
+
+-- One link per similarity component (0.6.0).  Two variants of a brief
+-- (B and B2, similar to each other), B contained in article A1 only and
+-- B2 in article A2 only: batch links the component {B, B2} once, to the
+-- better container (A1), and A2 stays apart.  0.5.0 asked whether the
+-- cluster held a container of the arriving row only, so B2 (or A2, when
+-- it came last) linked the component a second time and chained A1 and A2.
+-- variant v of scenario s: 1 = A1, 2 = B, 3 = A2, 4 = B2
+CREATE FUNCTION pg_temp.brief(s int, v int) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE v
+	  WHEN 1 THEN pg_temp.doc(10 * s + 1, 300, 0) || ' ' || pg_temp.part(10 * s, 1, 85) || ' ' || pg_temp.doc(10 * s + 2, 100, 0)
+	  WHEN 2 THEN pg_temp.part(10 * s, 1, 120)
+	  WHEN 3 THEN pg_temp.doc(10 * s + 3, 300, 0) || ' ' || pg_temp.part(10 * s, 71, 150) || ' ' || pg_temp.doc(10 * s + 4, 100, 0)
+	  WHEN 4 THEN pg_temp.part(10 * s, 31, 150) END $$;
+CREATE FUNCTION pg_temp.bfp(s int, v int) RETURNS fingerprint LANGUAGE sql IMMUTABLE AS $$ SELECT fingerprint(pg_temp.brief(s, v)) $$;
+SELECT ok((SELECT bool_and(similarity(pg_temp.bfp(s, 2), pg_temp.bfp(s, 4)) >= 0.5
+                      AND containment(pg_temp.bfp(s, 2), pg_temp.bfp(s, 1)) >= 0.5 AND containment(pg_temp.bfp(s, 4), pg_temp.bfp(s, 1)) < 0.5
+                      AND containment(pg_temp.bfp(s, 4), pg_temp.bfp(s, 3)) >= 0.5 AND containment(pg_temp.bfp(s, 2), pg_temp.bfp(s, 3)) < 0.5
+                      AND containment(pg_temp.bfp(s, 2), pg_temp.bfp(s, 1)) > containment(pg_temp.bfp(s, 4), pg_temp.bfp(s, 3))
+                      AND similarity(pg_temp.bfp(s, 1), pg_temp.bfp(s, 3)) < 0.2
+                      AND containment(pg_temp.bfp(s, 1), pg_temp.bfp(s, 3)) < 0.5 AND containment(pg_temp.bfp(s, 3), pg_temp.bfp(s, 1)) < 0.5)
+             FROM unnest(ARRAY[1, 2, 5, 6]) s),
+	'the briefs: B ~ B2, B in A1 only, B2 in A2 only (less than B in A1), A1 and A2 unrelated');
+CREATE TABLE cb (id bigint PRIMARY KEY, fp fingerprint);
+CREATE INDEX cb_fp ON cb USING gin (fp);
+CREATE INDEX cb_bands ON cb USING gin (cluster_band_keys(fp, true)) WITH (fastupdate = off);
+SELECT lives_ok($$SELECT neardup_track_clusters('cb', 'id', 'fp', 'cluster_id', 0.5, 0.5)$$, 'track cb with containment links 0.5');
+-- A1, B, A2, B2: B2 (similar to B, contained in A2) arrives last
+INSERT INTO cb VALUES (11, pg_temp.bfp(1, 1));
+INSERT INTO cb VALUES (12, pg_temp.bfp(1, 2));
+INSERT INTO cb VALUES (13, pg_temp.bfp(1, 3));
+INSERT INTO cb VALUES (14, pg_temp.bfp(1, 4));
+SELECT is((SELECT array_agg(id ORDER BY id) FROM cb WHERE cluster_id = (SELECT cluster_id FROM cb WHERE id = 12)), '{11,12,14}'::bigint[],
+	'a variant of a linked brief, contained in another article: one link per component, A2 stays apart');
+-- A1, B, B2, A2: A2 (containing B2) arrives last
+INSERT INTO cb VALUES (21, pg_temp.bfp(2, 1));
+INSERT INTO cb VALUES (22, pg_temp.bfp(2, 2));
+INSERT INTO cb VALUES (24, pg_temp.bfp(2, 4));
+INSERT INTO cb VALUES (23, pg_temp.bfp(2, 3));
+SELECT is((SELECT array_agg(id ORDER BY id) FROM cb WHERE cluster_id = (SELECT cluster_id FROM cb WHERE id = 22)), '{21,22,24}'::bigint[],
+	'an article containing a variant of a linked brief: no second link, A2 stays apart');
+SELECT ok(pg_temp.same_partition('SELECT id, cluster_id FROM cb', $$SELECT key, cluster_id FROM duplicate_clusters('cb', 'id', 'fp', 0.5, 0.5)$$),
+	'tracked clusters = duplicate_clusters(cb, 0.5, 0.5), up to relabelling');
+-- the same two orders in one statement
+INSERT INTO cb SELECT 10 * s + v, pg_temp.bfp(s, v)
+  FROM unnest(ARRAY[5, 6]) s, unnest(CASE WHEN s = 5 THEN ARRAY[1, 2, 3, 4] ELSE ARRAY[1, 2, 4, 3] END) WITH ORDINALITY AS o(v, n)
+ ORDER BY s, n;
+SELECT is((SELECT count(DISTINCT cluster_id) FROM cb WHERE id >= 50), 4::bigint,
+	'INSERT ... SELECT of two such families: two clusters each');
+SELECT ok(pg_temp.same_partition('SELECT id, cluster_id FROM cb', $$SELECT key, cluster_id FROM duplicate_clusters('cb', 'id', 'fp', 0.5, 0.5)$$),
+	'... and the same as batch');
 
 SELECT * FROM finish();
 ROLLBACK;
