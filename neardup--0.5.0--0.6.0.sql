@@ -339,3 +339,33 @@ BEGIN
 END
 $assign$;
 $tmpl$;
+
+-- Tables tracked before 0.6.0 get their generated functions made again
+-- from the templates above (the assignment's one link per similarity
+-- component), as the 0.5.0 update did: each generated function is made a
+-- member of the extension, replaced and released again (an extension
+-- script may not replace an object that is not a member; they belong to
+-- the table's owner).  A table with containment links but no band-key
+-- index keeps the functions it has until the index is made and
+-- neardup_track_regenerate_trigger() is run.
+DO $update_tracked$
+DECLARE
+	r record;
+BEGIN
+	FOR r IN SELECT t.rel, t.fp_column, t.containment_threshold,
+	                t.trigger_function::regprocedure AS fn, t.assign_function::regprocedure AS afn
+	           FROM @extschema@.neardup_tracked t ORDER BY t.rel::oid LOOP
+		IF r.containment_threshold IS NOT NULL AND @extschema@.neardup_track_band_index(r.rel, r.fp_column) IS NULL THEN
+			RAISE WARNING 'clusters of % keep the tracking functions of an earlier version: containment links need a GIN index on cluster_band_keys(%, true)', r.rel, r.fp_column
+				USING HINT = format('CREATE INDEX ON %s USING gin (%s.cluster_band_keys(%I, true)) WITH (fastupdate = off); SELECT %s.neardup_track_regenerate_trigger(%L);',
+				                    r.rel, '@extschema@', r.fp_column, '@extschema@', r.rel::text);
+			CONTINUE;
+		END IF;
+		EXECUTE format('ALTER EXTENSION neardup ADD FUNCTION %s', r.fn);
+		EXECUTE format('ALTER EXTENSION neardup ADD FUNCTION %s', r.afn);
+		PERFORM @extschema@.neardup_track_regenerate_trigger(r.rel);
+		EXECUTE format('ALTER EXTENSION neardup DROP FUNCTION %s', r.fn);
+		EXECUTE format('ALTER EXTENSION neardup DROP FUNCTION %s', r.afn);
+	END LOOP;
+END
+$update_tracked$;
