@@ -14,21 +14,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cd "$root"
 source "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
+source "$here/track_lib.sh"
 pgbench=$(command -v "${ND_PGBIN:-/usr/lib/postgresql/15/bin}/pgbench" || command -v pgbench || true)
 secs=${ND_CONCURRENCY_SECONDS:-4}
 
-setup() {	# setup DB: a tracked table with a GIN index and doc()
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null 2>&1
-	psql -X -q -v ON_ERROR_STOP=1 -d "$1" -v doc_schema=public 2>&1 <<'SQL'
-SET client_min_messages = warning;
-CREATE EXTENSION neardup;
-\i test/sql/docs.sql
-CREATE TABLE tracked (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, story int, fp fingerprint);
-INSERT INTO tracked (story, fp) SELECT -g, fingerprint(doc(g, 100, 0)) FROM generate_series(1, 200) g;
-CREATE INDEX ON tracked USING gin (fp);
-SELECT neardup_track_clusters('tracked', 'id', 'fp', 'cluster_id', 0.5);
-SQL
-}
 
 # race DB: A opens a transaction, inserts a copy, sleeps 2 s, commits; B
 # inserts another copy 0.7 s after A started.  Prints "clusters B_ms".
@@ -45,7 +34,7 @@ race() {
 }
 
 db=neardup_track_race
-out=$(setup $db); ok $? "setup: tracked table of 200 rows" "$out"
+out=$(track_setup $db); ok $? "setup: tracked table of 200 rows" "$out"
 set -- $(race $db)
 is "$1" 1 "race: two sessions insert copies of a new story at once: one cluster"
 [ "${2:-0}" -ge 800 ]; ok $? "race: the second session waited for the first one's commit (${2:-?} ms)"
@@ -53,7 +42,7 @@ is "$(psql -X -qtA -d $db -c 'SELECT count(*) FROM tracked_cluster_pending')" 0 
 
 # The mutant: neardup_track_lock replaced by a function that locks nothing.
 mdb=neardup_track_race_mutant
-out=$(setup $mdb && psql -X -q -v ON_ERROR_STOP=1 -d $mdb -c "CREATE OR REPLACE FUNCTION neardup_track_lock(oid, fingerprint) RETURNS boolean LANGUAGE sql AS 'SELECT true'" 2>&1)
+out=$(track_setup $mdb && psql -X -q -v ON_ERROR_STOP=1 -d $mdb -c "CREATE OR REPLACE FUNCTION neardup_track_lock(oid, fingerprint) RETURNS boolean LANGUAGE sql AS 'SELECT true'" 2>&1)
 ok $? "mutant setup: neardup_track_lock locks nothing" "$out"
 set -- $(race $mdb)
 is "$1" 2 "mutant without the locks: the same race splits the story in two (the test can fail)"

@@ -24,19 +24,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cd "$root"
 source "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
+source "$here/track_lib.sh"
 
-setup() {	# setup DB [VERSION]: a tracked table with a GIN index and doc()
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null 2>&1
-	psql -X -q -v ON_ERROR_STOP=1 -d "$1" -v doc_schema=public 2>&1 <<SQL
-SET client_min_messages = warning;
-CREATE EXTENSION neardup ${2:+VERSION '$2'};
-\\i test/sql/docs.sql
-CREATE TABLE tracked (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, story int, fp fingerprint);
-INSERT INTO tracked (story, fp) SELECT -g, fingerprint(doc(g, 100, 0)) FROM generate_series(1, 200) g;
-CREATE INDEX ON tracked USING gin (fp);
-SELECT neardup_track_clusters('tracked', 'id', 'fp', 'cluster_id', 0.5);
-SQL
-}
 
 # until DB SQL: polls (fresh connections, so fresh statistics) until the
 # query returns t, at most 60 s
@@ -89,7 +78,7 @@ run() {
 
 order=$(mktemp); trap 'rm -f "$order"' EXIT
 db=neardup_track_settle
-out=$(setup $db); ok $? "setup: tracked table of 200 rows" "$out"
+out=$(track_setup $db); ok $? "setup: tracked table of 200 rows" "$out"
 set -- $(run $db)
 is "$(cat "$order")" "" "the three sessions reached their steps in order"
 is "${1:-}" 1 "settle takes the row committed before it started, not the one committed while it waited for the writers"
@@ -100,7 +89,7 @@ is "${5:-}" 1 "... and the story is one cluster"
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
 
 mdb=neardup_track_settle_050
-out=$(setup $mdb 0.5.0); ok $? "mutant setup: extension version 0.5.0 (its settle chooses after the wait)" "$out"
+out=$(track_setup $mdb 0.5.0); ok $? "mutant setup: extension version 0.5.0 (its settle chooses after the wait)" "$out"
 : >"$order"; set -- $(run $mdb)
 is "$(cat "$order")" "" "mutant: the three sessions reached their steps in order"
 is "${1:-}" 2 "mutant 0.5.0: the first call takes the row committed while it waited too (the test can fail)"

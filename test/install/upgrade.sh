@@ -262,19 +262,13 @@ for case in "0.1.0 public" '0.1.0 "Nd Ext"' "0.2.0 public" "0.3.0 public" "0.4.0
 	if [ "$from" = 0.5.0 ]; then
 		# a table tracked under 0.5.0 with containment links (issue 15):
 		# the update makes its functions again from 0.6.0's templates (one
-		# link per similarity component).  t.brief(s, v): v = 1 article A1,
-		# 2 brief B (contained in A1), 3 article A2, 4 variant B2 of B
-		# (similar to B, contained in A2 only); words from a 5,000-word
-		# vocabulary as test/sql/docs.sql draws them
-		q $db "CREATE FUNCTION t.words(s int, a int, b int) RETURNS text LANGUAGE sql IMMUTABLE AS
-			\$\$ SELECT string_agg('w' || abs(hashint4(s * 100003 + k)) % 5000, ' ' ORDER BY k) FROM generate_series(a, b) k \$\$;
-			CREATE FUNCTION t.brief(s int, v int) RETURNS text LANGUAGE sql IMMUTABLE AS \$\$
-			SELECT CASE v WHEN 1 THEN t.words(10 * s + 1, 1, 300) || ' ' || t.words(10 * s, 1, 85) || ' ' || t.words(10 * s + 2, 1, 100)
-			              WHEN 2 THEN t.words(10 * s, 1, 120)
-			              WHEN 3 THEN t.words(10 * s + 3, 1, 300) || ' ' || t.words(10 * s, 71, 150) || ' ' || t.words(10 * s + 4, 1, 100)
-			              WHEN 4 THEN t.words(10 * s, 31, 150) END \$\$;
-			CREATE TABLE tcb (id int PRIMARY KEY, fp fingerprint);
-			INSERT INTO tcb SELECT g, fingerprint(t.words(g, 1, 200)) FROM generate_series(1, 9) g;
+		# link per similarity component).  d.brief(s, v) of
+		# test/sql/briefs.sql: v = 1 article A1, 2 brief B (contained in
+		# A1), 3 article A2, 4 variant B2 of B (contained in A2 only)
+		psql -X -q -v ON_ERROR_STOP=1 -v doc_schema=d -d $db -c "SET client_min_messages = warning" -c "CREATE SCHEMA d" \
+			-f "$root/test/sql/docs.sql" -f "$root/test/sql/briefs.sql" >/dev/null 2>"$work/err" &&
+		q $db "CREATE TABLE tcb (id int PRIMARY KEY, fp fingerprint);
+			INSERT INTO tcb SELECT g, fingerprint(d.doc(g, 200, 0)) FROM generate_series(1, 9) g;
 			CREATE INDEX ON tcb USING gin (fp);
 			CREATE INDEX ON tcb USING gin (cluster_band_keys(fp, true)) WITH (fastupdate = off);
 			SELECT neardup_track_clusters('tcb', 'id', 'fp', 'cluster_id', 0.5, 0.5)" >/dev/null 2>"$work/err"
@@ -343,8 +337,8 @@ for case in "0.1.0 public" '0.1.0 "Nd Ext"' "0.2.0 public" "0.3.0 public" "0.4.0
 		is "$(q $db "SELECT pg_get_functiondef('tcb_neardup_assign'::regproc) LIKE '%sim_k%'")" t \
 			"$label: the update regenerated the generated functions of a table tracked with containment links"
 		ok $(grep -q WARNING "$work/update.log" && echo 1 || echo 0) "$label: ...without a warning (it has its band-key index)" "$(cat "$work/update.log")"
-		q $db "INSERT INTO tcb VALUES (11, fingerprint(t.brief(1, 1))); INSERT INTO tcb VALUES (12, fingerprint(t.brief(1, 2)));
-			INSERT INTO tcb VALUES (13, fingerprint(t.brief(1, 3))); INSERT INTO tcb VALUES (14, fingerprint(t.brief(1, 4)))" >/dev/null 2>"$work/err"
+		q $db "INSERT INTO tcb VALUES (11, fingerprint(d.brief(1, 1))); INSERT INTO tcb VALUES (12, fingerprint(d.brief(1, 2)));
+			INSERT INTO tcb VALUES (13, fingerprint(d.brief(1, 3))); INSERT INTO tcb VALUES (14, fingerprint(d.brief(1, 4)))" >/dev/null 2>"$work/err"
 		is "$(q $db "SELECT array_agg(id ORDER BY id) FROM tcb WHERE cluster_id = (SELECT cluster_id FROM tcb WHERE id = 12)")" "{11,12,14}" \
 			"$label: ...and its trigger links the brief and its variant once: A2 stays apart, as in batch" "$(cat "$work/err")"
 	fi

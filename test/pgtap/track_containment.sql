@@ -10,9 +10,9 @@ SET LOCAL client_min_messages = warning;
 SELECT plan(22);
 \i test/sql/docs.sql
 
--- words a..b of story s (doc(s, n, 0) is a prefix of doc(s, m, 0), n <= m)
-CREATE FUNCTION pg_temp.part(s int, a int, b int) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-	SELECT array_to_string((string_to_array(pg_temp.doc(s, b, 0), ' '))[a:b], ' ') $$;
+-- part(s, a, b): words a..b of story s; brief(s, v): the family of the
+-- one-link-per-component checks below
+\i test/sql/briefs.sql
 -- the SQLSTATE and hint of the error a statement raises
 CREATE FUNCTION pg_temp.error_of(stmt text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE st text; h text;
@@ -100,13 +100,7 @@ SELECT ok(pg_get_functiondef('ct_neardup_trigger'::regproc) LIKE '%cluster_band_
 -- better container (A1), and A2 stays apart.  0.5.0 asked whether the
 -- cluster held a container of the arriving row only, so B2 (or A2, when
 -- it came last) linked the component a second time and chained A1 and A2.
--- variant v of scenario s: 1 = A1, 2 = B, 3 = A2, 4 = B2
-CREATE FUNCTION pg_temp.brief(s int, v int) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-	SELECT CASE v
-	  WHEN 1 THEN pg_temp.doc(10 * s + 1, 300, 0) || ' ' || pg_temp.part(10 * s, 1, 85) || ' ' || pg_temp.doc(10 * s + 2, 100, 0)
-	  WHEN 2 THEN pg_temp.part(10 * s, 1, 120)
-	  WHEN 3 THEN pg_temp.doc(10 * s + 3, 300, 0) || ' ' || pg_temp.part(10 * s, 71, 150) || ' ' || pg_temp.doc(10 * s + 4, 100, 0)
-	  WHEN 4 THEN pg_temp.part(10 * s, 31, 150) END $$;
+-- variant v of family s (test/sql/briefs.sql): 1 = A1, 2 = B, 3 = A2, 4 = B2
 CREATE FUNCTION pg_temp.bfp(s int, v int) RETURNS fingerprint LANGUAGE sql IMMUTABLE AS $$ SELECT fingerprint(pg_temp.brief(s, v)) $$;
 SELECT ok((SELECT bool_and(similarity(pg_temp.bfp(s, 2), pg_temp.bfp(s, 4)) >= 0.5
                       AND containment(pg_temp.bfp(s, 2), pg_temp.bfp(s, 1)) >= 0.5 AND containment(pg_temp.bfp(s, 4), pg_temp.bfp(s, 1)) < 0.5
