@@ -30,8 +30,13 @@
 #define ND_CLUSTER_BANDS (ND_SKETCH_SLOTS / 2)
 #define ND_CLUSTER_ALL_BANDS (2 * ND_CLUSTER_BANDS - 1)
 
-/* Buckets up to this size are verified pair by pair. */
+/*
+ * Buckets up to this size are verified pair by pair.  (Defined on the
+ * command line only by bench/tools/build, for an experiment.)
+ */
+#ifndef ND_CLUSTER_SMALL_RUN
 #define ND_CLUSTER_SMALL_RUN 16
+#endif
 
 /* Larger buckets: each member is verified against up to this many leaders. */
 #define ND_CLUSTER_LEADERS 16
